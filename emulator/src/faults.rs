@@ -1,0 +1,203 @@
+//! Injected faults and the REST rate limiter (leaky bucket), both set through `/_emulator/faults`.
+
+use serde::{Deserialize, Serialize};
+use std::time::Instant;
+
+/// What a matching REST call gets instead of its normal answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// 500 INTERNAL_SERVER_ERROR.
+    Http500,
+    /// 503 QUERY_LIMIT_EXCEEDED.
+    Http503,
+    /// 401 expired_token.
+    ExpiredToken,
+    /// The connection is closed without any HTTP answer.
+    Drop,
+    /// 200 with a body that is not valid JSON.
+    MalformedJson,
+    /// 403 ACCESS_DENIED.
+    AccessDenied,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RestFault {
+    /// Top-level REST method (`landing.block.updatenodes`, `batch`); `None` matches any.
+    #[serde(default)]
+    pub method: Option<String>,
+    pub kind: FaultKind,
+    /// How many calls it hits before it is used up.
+    #[serde(default = "one")]
+    pub times: u32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RefreshBlock {
+    #[default]
+    Answer,
+    /// The editor neither re-renders nor answers `refreshBlock`.
+    Ignore,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BucketCfg {
+    pub capacity: f64,
+    pub per_sec: f64,
+}
+
+impl Default for BucketCfg {
+    /// The portal's documented limit: burst 50, drains 2 requests per second.
+    fn default() -> Self {
+        BucketCfg {
+            capacity: 50.0,
+            per_sec: 2.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Faults {
+    /// Overrides `--latency-ms` while set.
+    pub latency_ms: Option<u64>,
+    pub rest: Vec<RestFault>,
+    pub refresh_block: RefreshBlock,
+    pub bucket: BucketCfg,
+}
+
+/// Body of `POST /_emulator/faults`: any subset; `rest` entries are appended.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultsPatch {
+    #[serde(default)]
+    pub latency_ms: Option<u64>,
+    #[serde(default)]
+    pub rest: Option<Vec<RestFault>>,
+    #[serde(default)]
+    pub refresh_block: Option<RefreshBlock>,
+    #[serde(default)]
+    pub bucket: Option<BucketCfg>,
+}
+
+impl Faults {
+    pub fn apply(&mut self, patch: FaultsPatch) -> Result<(), String> {
+        if let Some(b) = patch.bucket {
+            if !(b.capacity.is_finite() && b.capacity >= 1.0) {
+                return Err("bucket.capacity must be a number >= 1".into());
+            }
+            if !(b.per_sec.is_finite() && b.per_sec >= 0.0) {
+                return Err("bucket.per_sec must be a number >= 0".into());
+            }
+            self.bucket = b;
+        }
+        if let Some(ms) = patch.latency_ms {
+            self.latency_ms = Some(ms.min(120_000));
+        }
+        if let Some(rb) = patch.refresh_block {
+            self.refresh_block = rb;
+        }
+        if let Some(rest) = patch.rest {
+            self.rest.extend(rest.into_iter().filter(|f| f.times > 0));
+        }
+        Ok(())
+    }
+
+    /// Uses up one hit of the first fault that matches `method` (case-insensitive).
+    pub fn take_rest_fault(&mut self, method: &str) -> Option<FaultKind> {
+        let pos = self.rest.iter().position(|f| {
+            f.method
+                .as_deref()
+                .is_none_or(|m| m.trim().eq_ignore_ascii_case(method))
+        })?;
+        let kind = self.rest[pos].kind;
+        self.rest[pos].times -= 1;
+        if self.rest[pos].times == 0 {
+            self.rest.remove(pos);
+        }
+        Some(kind)
+    }
+}
+
+/// One portal member's leaky bucket.
+#[derive(Clone, Debug)]
+pub struct Bucket {
+    level: f64,
+    last: Instant,
+}
+
+impl Bucket {
+    pub fn new(now: Instant) -> Self {
+        Bucket { level: 0.0, last: now }
+    }
+
+    /// Drains what leaked since the last call, then admits the request if it fits.
+    pub fn admit(&mut self, cfg: &BucketCfg, now: Instant) -> bool {
+        let elapsed = now.saturating_duration_since(self.last).as_secs_f64();
+        self.last = now;
+        self.level = (self.level - elapsed * cfg.per_sec).max(0.0);
+        if self.level + 1.0 > cfg.capacity {
+            return false;
+        }
+        self.level += 1.0;
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn bucket_bursts_then_drains() {
+        let cfg = BucketCfg {
+            capacity: 3.0,
+            per_sec: 2.0,
+        };
+        let t0 = Instant::now();
+        let mut b = Bucket::new(t0);
+        assert!(b.admit(&cfg, t0));
+        assert!(b.admit(&cfg, t0));
+        assert!(b.admit(&cfg, t0));
+        assert!(!b.admit(&cfg, t0));
+        // Half a second drains one request.
+        assert!(b.admit(&cfg, t0 + Duration::from_millis(500)));
+        assert!(!b.admit(&cfg, t0 + Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn faults_match_method_and_run_out() {
+        let mut f = Faults::default();
+        f.apply(
+            serde_json::from_str(
+                r#"{"rest":[{"method":"Batch","kind":"http500","times":2},{"kind":"drop"}],
+                    "refresh_block":"ignore","latency_ms":5}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(f.refresh_block, RefreshBlock::Ignore);
+        assert_eq!(f.latency_ms, Some(5));
+        assert_eq!(f.take_rest_fault("landing.block.getlist"), Some(FaultKind::Drop));
+        assert_eq!(f.take_rest_fault("landing.block.getlist"), None);
+        assert_eq!(f.take_rest_fault("batch"), Some(FaultKind::Http500));
+        assert_eq!(f.take_rest_fault("batch"), Some(FaultKind::Http500));
+        assert_eq!(f.take_rest_fault("batch"), None);
+    }
+
+    #[test]
+    fn bad_patches_are_rejected() {
+        let mut f = Faults::default();
+        assert!(serde_json::from_str::<FaultsPatch>(r#"{"rest":[{"kind":"nope"}]}"#).is_err());
+        assert!(serde_json::from_str::<FaultsPatch>(r#"{"typo":1}"#).is_err());
+        let p: FaultsPatch =
+            serde_json::from_str(r#"{"bucket":{"capacity":0,"per_sec":1}}"#).unwrap();
+        assert!(f.apply(p).is_err());
+        assert_eq!(f.bucket, BucketCfg::default());
+    }
+}

@@ -1,0 +1,446 @@
+//! The REST methods themselves (`landing.block.*`, `landing.repo.*`), working on the store.
+//! HTTP concerns (bodies, auth, envelope, batch, faults) live in `rest`.
+
+use crate::html_edit::{self, EditError};
+use crate::store::{Binding, Store, PLACEMENT_PREFIX};
+use serde_json::{json, Map, Value};
+
+/// An error answer: HTTP status + `{"error", "error_description"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub description: String,
+}
+
+impl ApiError {
+    pub fn new(status: u16, code: &str, description: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code: code.to_string(),
+            description: description.into(),
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({"error": self.code, "error_description": self.description})
+    }
+
+    pub fn method_not_found() -> Self {
+        ApiError::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!")
+    }
+
+    fn access_denied() -> Self {
+        ApiError::new(403, "ACCESS_DENIED", "Access denied.")
+    }
+
+    fn block_not_found() -> Self {
+        ApiError::new(400, "BLOCK_NOT_FOUND", "Block not found.")
+    }
+}
+
+impl From<EditError> for ApiError {
+    fn from(e: EditError) -> Self {
+        ApiError::new(400, e.code, e.message)
+    }
+}
+
+/// A successful call: `result`, plus `total` for lists; `changed` = state must be saved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Success {
+    pub result: Value,
+    pub total: Option<usize>,
+    pub changed: bool,
+}
+
+fn ok(result: Value) -> Result<Success, ApiError> {
+    Ok(Success {
+        result,
+        total: None,
+        changed: false,
+    })
+}
+
+fn changed(result: Value) -> Result<Success, ApiError> {
+    Ok(Success {
+        result,
+        total: None,
+        changed: true,
+    })
+}
+
+pub const METHODS: [&str; 10] = [
+    "landing.block.getmanifest",
+    "landing.block.getcontent",
+    "landing.block.getbyid",
+    "landing.block.getlist",
+    "landing.block.updatenodes",
+    "landing.block.updateattrs",
+    "landing.block.clonecard",
+    "landing.block.removecard",
+    "landing.repo.bind",
+    "landing.repo.unbind",
+];
+
+/// PHP truthiness of a request value: only a missing value, null, false, 0, "0", "" and empty
+/// arrays are false. The string "false" is TRUE, as on the portal.
+pub fn php_truthy(v: Option<&Value>) -> bool {
+    match v {
+        None | Some(Value::Null) => false,
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Value::String(s)) => !(s.is_empty() || s == "0"),
+        Some(Value::Array(a)) => !a.is_empty(),
+        Some(Value::Object(o)) => !o.is_empty(),
+    }
+}
+
+fn present<'a>(p: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    p.get(name).filter(|v| !v.is_null())
+}
+
+fn require(p: &Map<String, Value>, names: &[&str]) -> Result<(), ApiError> {
+    let missing: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| present(p, n).is_none())
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            400,
+            "MISSING_PARAMS",
+            format!("Missing required parameters: {}.", missing.join(", ")),
+        ))
+    }
+}
+
+fn int_param(p: &Map<String, Value>, name: &str) -> Result<u64, ApiError> {
+    let bad = || {
+        ApiError::new(
+            400,
+            "TYPE_ERROR",
+            format!("Parameter \"{name}\" must be an integer."),
+        )
+    };
+    match present(p, name) {
+        Some(Value::Number(n)) => n.as_u64().ok_or_else(bad),
+        Some(Value::String(s)) => s.trim().parse::<u64>().map_err(|_| bad()),
+        _ => Err(bad()),
+    }
+}
+
+/// `params.edit_mode` (or another flag) inside the `params` object.
+fn nested_flag(p: &Map<String, Value>, name: &str) -> Option<Value> {
+    p.get("params")
+        .and_then(Value::as_object)
+        .and_then(|o| o.get(name))
+        .cloned()
+}
+
+fn check_read(store: &Store) -> Result<(), ApiError> {
+    if store.access == 'D' {
+        return Err(ApiError::access_denied());
+    }
+    Ok(())
+}
+
+fn check_write(store: &Store) -> Result<(), ApiError> {
+    if store.access == 'X' || store.access == 'W' {
+        Ok(())
+    } else {
+        Err(ApiError::access_denied())
+    }
+}
+
+fn check_lid(store: &Store, lid: u64) -> Result<(), ApiError> {
+    if lid == store.lid {
+        Ok(())
+    } else {
+        Err(ApiError::new(400, "LANDING_NOT_EXIST", "Page not found."))
+    }
+}
+
+/// The block as a reader sees it: the draft in edit mode, else the published page (which
+/// does not exist until the page is published).
+fn visible_block(store: &Store, id: u64, edit: bool) -> Result<(&crate::store::Block, &str), ApiError> {
+    let b = store.block(id).ok_or_else(ApiError::block_not_found)?;
+    if edit {
+        Ok((b, b.draft.as_str()))
+    } else if store.page_published {
+        Ok((b, b.published.as_str()))
+    } else {
+        Err(ApiError::block_not_found())
+    }
+}
+
+fn block_row(store: &Store, b: &crate::store::Block) -> Value {
+    json!({
+        "id": b.id,
+        "lid": store.lid,
+        "code": b.code,
+        "name": b.manifest.get("block").and_then(|x| x.get("name")).cloned().unwrap_or(Value::Null),
+        "active": true,
+        "meta": {},
+    })
+}
+
+/// `block-<code>` with every character that is not a letter or digit as `-`.
+pub fn wrapper_class(code: &str) -> String {
+    let cleaned: String = code
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("block-{cleaned}")
+}
+
+fn get_content(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require(p, &["lid", "block"])?;
+    let lid = int_param(p, "lid")?;
+    let id = int_param(p, "block")?;
+    check_read(store)?;
+    check_lid(store, lid)?;
+    let (b, html) = visible_block(store, id, php_truthy(p.get("editMode")))?;
+    // The portal wraps by default; `wrapper_show: false` gives the stored markup alone.
+    let wrap = match nested_flag(p, "wrapper_show") {
+        None => true,
+        Some(v) => php_truthy(Some(&v)),
+    };
+    let content = if wrap {
+        format!(
+            "<div id=\"block{id}\" data-id=\"{id}\" class=\"block-wrapper {}\">{html}</div>",
+            wrapper_class(&b.code)
+        )
+    } else {
+        html.to_string()
+    };
+    ok(json!({
+        "id": b.id,
+        "lid": store.lid,
+        "code": b.code,
+        "active": true,
+        "access": store.access.to_string(),
+        "anchor": format!("b{}", b.id),
+        "content": content,
+        "css": [],
+        "js": [],
+    }))
+}
+
+fn get_manifest(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require(p, &["lid", "block"])?;
+    let lid = int_param(p, "lid")?;
+    let id = int_param(p, "block")?;
+    check_read(store)?;
+    check_lid(store, lid)?;
+    let edit = php_truthy(nested_flag(p, "edit_mode").as_ref());
+    let (b, _) = visible_block(store, id, edit)?;
+    ok(b.manifest.clone())
+}
+
+fn get_by_id(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require(p, &["block"])?;
+    let id = int_param(p, "block")?;
+    check_read(store)?;
+    let edit = php_truthy(nested_flag(p, "edit_mode").as_ref());
+    let (b, _) = visible_block(store, id, edit)?;
+    ok(block_row(store, b))
+}
+
+fn get_list(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require(p, &["lid"])?;
+    let lid = int_param(p, "lid")?;
+    check_read(store)?;
+    let edit = php_truthy(nested_flag(p, "edit_mode").as_ref());
+    let rows: Vec<Value> = if lid == store.lid && (edit || store.page_published) {
+        store.blocks.iter().map(|b| block_row(store, b)).collect()
+    } else {
+        Vec::new()
+    };
+    let total = rows.len();
+    Ok(Success {
+        result: Value::Array(rows),
+        total: Some(total),
+        changed: false,
+    })
+}
+
+/// Shared start of every write: params, rights, page and block.
+fn writable_block(store: &Store, p: &Map<String, Value>, extra: &str) -> Result<u64, ApiError> {
+    require(p, &["lid", "block", extra])?;
+    let lid = int_param(p, "lid")?;
+    let id = int_param(p, "block")?;
+    check_write(store)?;
+    check_lid(store, lid)?;
+    store.block(id).ok_or_else(ApiError::block_not_found)?;
+    Ok(id)
+}
+
+fn edit_block(
+    store: &mut Store,
+    id: u64,
+    f: impl FnOnce(&str, &Value) -> Result<String, EditError>,
+) -> Result<Success, ApiError> {
+    let b = store.block_mut(id).ok_or_else(ApiError::block_not_found)?;
+    let new_html = f(&b.draft, &b.manifest)?;
+    let was_changed = new_html != b.draft;
+    b.draft = new_html;
+    Ok(Success {
+        result: Value::Bool(true),
+        total: None,
+        changed: was_changed,
+    })
+}
+
+fn selector_param(p: &Map<String, Value>) -> Result<String, ApiError> {
+    match present(p, "selector") {
+        Some(Value::String(s)) => Ok(s.clone()),
+        _ => Err(ApiError::new(
+            400,
+            "TYPE_ERROR",
+            "Parameter \"selector\" must be a string.",
+        )),
+    }
+}
+
+/// Validates and adds a binding (shared by `landing.repo.bind` and `/_emulator/bind`).
+pub fn add_binding(store: &mut Store, placement: &str, handler: &str, title: &str) -> Result<(), ApiError> {
+    let placement = placement.trim().to_ascii_uppercase();
+    let suffix = placement.strip_prefix(PLACEMENT_PREFIX).unwrap_or("");
+    if suffix.is_empty() || suffix.chars().any(char::is_whitespace) {
+        return Err(ApiError::new(
+            400,
+            "PLACEMENT_UNKNOWN",
+            "Unknown placement: use LANDING_BLOCK_* or LANDING_BLOCK_<CODE>.",
+        ));
+    }
+    let handler = handler.trim();
+    let valid_handler = (handler.starts_with("https://") || handler.starts_with("http://"))
+        && handler.len() > "https://".len()
+        && !handler.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !valid_handler {
+        return Err(ApiError::new(
+            400,
+            "PLACEMENT_HANDLER_INVALID",
+            "The placement handler must be an http(s) URL.",
+        ));
+    }
+    if store
+        .bindings
+        .iter()
+        .any(|b| b.placement.eq_ignore_ascii_case(&placement) && b.handler == handler)
+    {
+        return Err(ApiError::new(
+            400,
+            "PLACEMENT_EXIST",
+            "This handler is already bound to the placement.",
+        ));
+    }
+    let title = if title.trim().is_empty() {
+        "Application".to_string()
+    } else {
+        title.trim().to_string()
+    };
+    store.bindings.push(Binding {
+        placement,
+        handler: handler.to_string(),
+        title,
+        builtin: false,
+    });
+    Ok(())
+}
+
+fn field_ci<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.as_str())
+}
+
+fn repo_bind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require(p, &["fields"])?;
+    let fields = p.get("fields").and_then(Value::as_object).ok_or_else(|| {
+        ApiError::new(400, "TYPE_ERROR", "Parameter \"fields\" must be an object.")
+    })?;
+    let placement = field_ci(fields, "PLACEMENT").unwrap_or("");
+    let handler = field_ci(fields, "PLACEMENT_HANDLER").unwrap_or("");
+    let title = field_ci(fields, "TITLE").unwrap_or("");
+    add_binding(store, placement, handler, title)?;
+    changed(Value::Bool(true))
+}
+
+fn repo_unbind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require(p, &["code"])?;
+    let code = present(p, "code").and_then(Value::as_str).unwrap_or("").trim().to_string();
+    let handler = present(p, "handler").and_then(Value::as_str).map(str::trim);
+    let before = store.bindings.len();
+    store.bindings.retain(|b| {
+        !(b.placement.eq_ignore_ascii_case(&code) && handler.is_none_or(|h| h == b.handler))
+    });
+    if store.bindings.len() == before {
+        return Err(ApiError::new(
+            400,
+            "PLACEMENT_NO_EXIST",
+            "No such placement binding.",
+        ));
+    }
+    changed(Value::Bool(true))
+}
+
+/// Calls one REST method (not `batch`). `method` must be lower-case.
+pub fn call(store: &mut Store, method: &str, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    match method {
+        "landing.block.getcontent" => get_content(store, p),
+        "landing.block.getmanifest" => get_manifest(store, p),
+        "landing.block.getbyid" => get_by_id(store, p),
+        "landing.block.getlist" => get_list(store, p),
+        "landing.block.updatenodes" => {
+            let id = writable_block(store, p, "data")?;
+            let data = p.get("data").cloned().unwrap_or(Value::Null);
+            edit_block(store, id, |html, m| html_edit::update_nodes(html, m, &data))
+        }
+        "landing.block.updateattrs" => {
+            let id = writable_block(store, p, "data")?;
+            let data = p.get("data").cloned().unwrap_or(Value::Null);
+            edit_block(store, id, |html, m| html_edit::update_attrs(html, m, &data))
+        }
+        "landing.block.clonecard" => {
+            let id = writable_block(store, p, "selector")?;
+            let sel = selector_param(p)?;
+            edit_block(store, id, |html, m| html_edit::clone_card(html, m, &sel))
+        }
+        "landing.block.removecard" => {
+            let id = writable_block(store, p, "selector")?;
+            let sel = selector_param(p)?;
+            edit_block(store, id, |html, m| html_edit::remove_card(html, m, &sel))
+        }
+        "landing.repo.bind" => repo_bind(store, p),
+        "landing.repo.unbind" => repo_unbind(store, p),
+        _ => Err(ApiError::method_not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn php_truthiness() {
+        for falsy in [json!(null), json!(false), json!(0), json!("0"), json!(""), json!([]), json!(0.0)] {
+            assert!(!php_truthy(Some(&falsy)), "{falsy}");
+        }
+        for truthy in [json!(true), json!(1), json!("1"), json!("false"), json!("no"), json!(" "), json!([0])] {
+            assert!(php_truthy(Some(&truthy)), "{truthy}");
+        }
+        assert!(!php_truthy(None));
+    }
+
+    #[test]
+    fn wrapper_class_replaces_non_alnum() {
+        assert_eq!(
+            wrapper_class("43.4.cover_with_price_text_button_bgimg"),
+            "block-43-4-cover-with-price-text-button-bgimg"
+        );
+    }
+}

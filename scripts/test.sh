@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Every check, as CI runs it: installs what is missing, then formatting, lints,
+# native tests (core, client, emulator), the release build, browser tests
+# (wasm-bindgen-test in headless Chromium) and end-to-end tests (emulator +
+# release build + Chromium through chromedriver).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+# Slow shared machines: give the browser runner room.
+export WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-180}"
+export WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-60}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all --check
+
+step "lints (native and wasm)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p landing-block-editor --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "release build of the app"
+trunk build --release
+scripts/size.sh
+
+step "native tests"
+cargo test --workspace --exclude landing-block-editor
+cargo test -p landing-block-editor --lib --bins
+
+step "browser tests (wasm-bindgen-test, headless Chromium)"
+cargo test -p landing-block-editor --target wasm32-unknown-unknown
+
+step "end-to-end tests (emulator + Chromium)"
+LBE_DIST="$PWD/dist" cargo test -p emulator --test e2e -- --test-threads=1

@@ -1,0 +1,48 @@
+//! The bridge to the Bitrix24 page that hosts the frame.
+//!
+//! Two implementations sit behind [`Bridge`]: the official BX24 JS library
+//! ([`bx24`]) and the app's own implementation of the frame protocol
+//! ([`frame`]) for when the library could not load.
+
+pub mod bx24;
+pub mod frame;
+
+use std::rc::Rc;
+
+use serde_json::Value;
+
+use crate::client::LocalFuture;
+
+/// How long the editor gets to answer a frame command.
+pub const CALL_TIMEOUT_MS: u32 = 10_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum BridgeError {
+    /// The parent never answered (unknown command, denied, or too slow).
+    Timeout,
+    /// The library or the frame is not usable; the text is for the developer.
+    Unavailable(String),
+}
+
+pub trait Bridge {
+    /// The placement context in the shape of the frame's `getInitData` answer.
+    fn init_data(&self) -> LocalFuture<'_, Result<Value, BridgeError>>;
+    /// A new token: `{AUTH_ID, AUTH_EXPIRES, REFRESH_ID}`.
+    fn refresh_auth(&self) -> LocalFuture<'_, Result<Value, BridgeError>>;
+    /// `placement.call(command, params)`; `Err(Timeout)` when no answer came.
+    fn placement_call(
+        &self,
+        command: &str,
+        params: Value,
+        timeout_ms: u32,
+    ) -> LocalFuture<'_, Result<Value, BridgeError>>;
+    fn close_application(&self);
+    fn install_finish(&self);
+}
+
+/// What the page was opened with.
+pub enum Host {
+    Bridge(Rc<dyn Bridge>),
+    /// Neither the library nor a frame `window.name`: opened directly.
+    Standalone,
+}

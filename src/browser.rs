@@ -1,0 +1,133 @@
+//! Thin browser edges: timers, the clock, the HTTP transport and start-up
+//! detection of how the page was opened.
+
+use std::future::Future;
+use std::rc::Rc;
+
+use futures::future::{select, Either};
+use gloo_net::http::Request;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::bridge::bx24::{library_present, Bx24Bridge};
+use crate::bridge::frame::FrameBridge;
+use crate::bridge::Host;
+use crate::client::{Clock, HttpResponse, LocalFuture, Transport, TransportError};
+
+/// Resolves after `ms` milliseconds (immediately when there is no window).
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        if let Some(window) = web_sys::window() {
+            let delay = i32::try_from(ms).unwrap_or(i32::MAX);
+            if window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, delay)
+                .is_ok()
+            {
+                return;
+            }
+        }
+        let _ = resolve.call0(&JsValue::NULL);
+    });
+    let _ = JsFuture::from(promise).await;
+}
+
+/// `Some(output)` when `future` finished within `ms`, `None` on timeout.
+pub async fn with_timeout<F: Future + Unpin>(future: F, ms: u32) -> Option<F::Output> {
+    let timer = Box::pin(sleep(ms));
+    match select(future, timer).await {
+        Either::Left((output, _)) => Some(output),
+        Either::Right(_) => None,
+    }
+}
+
+pub struct BrowserClock;
+
+impl Clock for BrowserClock {
+    fn now_ms(&self) -> f64 {
+        js_sys::Date::now()
+    }
+
+    fn sleep(&self, ms: u32) -> LocalFuture<'static, ()> {
+        Box::pin(sleep(ms))
+    }
+
+    fn jitter_ms(&self) -> u32 {
+        (js_sys::Math::random() * 300.0) as u32
+    }
+}
+
+/// gloo-net over `fetch`: JSON body, only `Content-Type` and `Accept` headers,
+/// no credentials, aborted at the timeout.
+pub struct FetchTransport;
+
+impl Transport for FetchTransport {
+    fn post_json(
+        &self,
+        url: &str,
+        body: String,
+        timeout_ms: u32,
+    ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
+        let url = url.to_string();
+        Box::pin(async move {
+            let abort = web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
+            let request = Request::post(&url)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .credentials(web_sys::RequestCredentials::Omit)
+                .abort_signal(Some(&abort.signal()))
+                .body(body)
+                .map_err(|_| TransportError::Network)?;
+            let exchange = Box::pin(async move {
+                let response = request.send().await.map_err(|_| TransportError::Network)?;
+                let status = response.status();
+                let body = response.text().await.map_err(|_| TransportError::Network)?;
+                Ok(HttpResponse { status, body })
+            });
+            match with_timeout(exchange, timeout_ms).await {
+                Some(result) => result,
+                None => {
+                    abort.abort();
+                    Err(TransportError::Timeout)
+                }
+            }
+        })
+    }
+}
+
+/// A query-string parameter of the page's own URL (the portal puts `LANG`,
+/// `DOMAIN`, `PROTOCOL` and `APP_SID` there).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name)
+}
+
+/// How long the official library gets to load before the app speaks the
+/// frame protocol itself.
+const LIBRARY_WAIT_MS: u32 = 4_000;
+
+/// The loader in index.html records whether the library loaded or failed.
+fn library_load_state() -> String {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("lbeBx24")).ok())
+        .and_then(|state| js_sys::Reflect::get(&state, &JsValue::from_str("state")).ok())
+        .and_then(|state| state.as_string())
+        .unwrap_or_else(|| "failed".into())
+}
+
+/// Decides how the page talks to the portal: the BX24 library when it loaded
+/// and started, else the app's own frame protocol, else nothing.
+pub async fn detect_host() -> Host {
+    let mut waited = 0;
+    while library_load_state() == "loading" && waited < LIBRARY_WAIT_MS {
+        sleep(50).await;
+        waited += 50;
+    }
+    if library_present() {
+        return Host::Bridge(Rc::new(Bx24Bridge));
+    }
+    match FrameBridge::from_window() {
+        Some(bridge) => Host::Bridge(Rc::new(bridge)),
+        None => Host::Standalone,
+    }
+}

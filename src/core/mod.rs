@@ -1,0 +1,9 @@
+//! The pure core: everything here is plain data and functions, knows nothing
+//! of the browser and is tested natively with `cargo test`.
+
+pub mod context;
+pub mod i18n;
+pub mod manifest;
+pub mod model;
+pub mod protocol;
+pub mod rest;

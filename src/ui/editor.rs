@@ -1,0 +1,380 @@
+//! The block editor: header, fields grouped by card, save / discard / close.
+
+use std::rc::Rc;
+
+use leptos::ev;
+use leptos::prelude::*;
+use serde_json::json;
+
+use super::fields::FieldEditor;
+use super::{use_lang, Loaded, Session};
+use crate::bridge::BridgeError;
+use crate::core::i18n::{tr, trf, Msg};
+use crate::core::model::{changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind};
+use crate::core::rest::RestError;
+use crate::messages;
+
+/// How long the editor gets to confirm `refreshBlock`.
+const REFRESH_TIMEOUT_MS: u32 = 8_000;
+
+#[derive(Clone, Debug, PartialEq)]
+enum SaveOutcome {
+    /// Saved; `confirmed` tells whether the editor answered `refreshBlock`.
+    Saved {
+        confirmed: bool,
+        values: Vec<FieldValue>,
+    },
+    Failed(RestError),
+}
+
+/// Saves the changed nodes, then asks the editor to re-render the block.
+async fn save(session: Rc<Session>, form: BlockForm, values: Vec<FieldValue>) -> SaveOutcome {
+    let data = updatenodes_data(&form, &values);
+    let ctx = &session.ctx;
+    if let Err(err) = session
+        .client
+        .update_nodes(ctx.page_id, ctx.block_id, data)
+        .await
+    {
+        return SaveOutcome::Failed(err);
+    }
+    let refreshed = session
+        .bridge
+        .placement_call(
+            "refreshBlock",
+            json!({ "id": ctx.block_id }),
+            REFRESH_TIMEOUT_MS,
+        )
+        .await;
+    SaveOutcome::Saved {
+        confirmed: !matches!(
+            refreshed,
+            Err(BridgeError::Timeout | BridgeError::Unavailable(_))
+        ),
+        values,
+    }
+}
+
+#[component]
+pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = loaded.access.can_edit_content();
+    let form = RwSignal::new(loaded.form.clone());
+    let values: Vec<RwSignal<FieldValue>> = loaded
+        .form
+        .fields
+        .iter()
+        .map(|field| RwSignal::new(field.original.clone()))
+        .collect();
+    let values = StoredValue::new(values);
+    let current =
+        move || values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>());
+    let changes = Memo::new(move |_| {
+        let current = current();
+        form.with(|form| changed_count(form, &current))
+    });
+    let retrying = RwSignal::new(false);
+    session.client.set_retry_notice(Rc::new(move || {
+        retrying.try_set(true);
+    }));
+
+    let save_session = session.clone();
+    let save_action = Action::new_local(move |(form, values): &(BlockForm, Vec<FieldValue>)| {
+        save(save_session.clone(), form.clone(), values.clone())
+    });
+    let saving = save_action.pending();
+    let outcome = save_action.value();
+
+    // A successful save makes the saved values the new baseline.
+    Effect::new(move || {
+        if let Some(SaveOutcome::Saved { values, .. }) = outcome.get() {
+            form.update(|form| {
+                for (field, value) in form.fields.iter_mut().zip(values) {
+                    field.original = value;
+                }
+            });
+        }
+        if !saving.get() {
+            retrying.set(false);
+        }
+    });
+
+    let start_save = move || {
+        if !can_edit || saving.get_untracked() || changes.get_untracked() == 0 {
+            return;
+        }
+        let snapshot = values
+            .with_value(|values| values.iter().map(|v| v.get_untracked()).collect::<Vec<_>>());
+        save_action.dispatch_local((form.get_untracked(), snapshot));
+    };
+    let discard = move || {
+        form.with_untracked(|form| {
+            values.with_value(|values| {
+                for (value, field) in values.iter().zip(&form.fields) {
+                    value.set(field.original.clone());
+                }
+            })
+        });
+        outcome.set(None);
+    };
+
+    let confirm_close = RwSignal::new(false);
+    // Views may hold only thread-safe handles: the bridge stays in a local store.
+    let bridge = StoredValue::new_local(session.bridge.clone());
+    let close_now = move || bridge.with_value(|bridge| bridge.close_application());
+    let request_close = move || {
+        if changes.get_untracked() > 0 {
+            confirm_close.set(true);
+        } else {
+            close_now();
+        }
+    };
+
+    let keys = window_event_listener(ev::keydown, move |event| {
+        let key = event.key().to_ascii_lowercase();
+        if (event.ctrl_key() || event.meta_key()) && key == "s" {
+            event.prevent_default();
+            start_save();
+        }
+        if key == "escape" {
+            confirm_close.try_set(false);
+        }
+    });
+    let unload = window_event_listener(ev::beforeunload, move |event| {
+        if changes.try_get_untracked().unwrap_or(0) > 0 {
+            event.prevent_default();
+            event.set_return_value(tr(lang.0.get_untracked(), Msg::ConfirmClose));
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        unload.remove();
+    });
+
+    let ctx = &session.ctx;
+    let block_name = loaded.form.block_name.clone();
+    let code = ctx.block_code.clone();
+    let block_id = ctx.block_id.to_string();
+    let page_id = ctx.page_id.to_string();
+    let access = loaded.access;
+    let read_only = !can_edit;
+    let locked = Signal::derive(move || read_only || saving.get());
+
+    let groups = loaded.form.groups.clone();
+    let fields = loaded.form.fields.clone();
+    let groups_view = groups
+        .into_iter()
+        .map(|group| {
+            let title = match &group.kind {
+                GroupKind::Block => None,
+                GroupKind::Card {
+                    name,
+                    number,
+                    label,
+                } => Some((name.clone(), *number, label.clone())),
+            };
+            let members = group
+                .fields
+                .iter()
+                .filter_map(|&index| {
+                    let field = fields.get(index)?.clone();
+                    let value = values.with_value(|values| values.get(index).copied())?;
+                    let changed = Signal::derive(move || {
+                        form.with(|form| form.fields.get(index).map(|f| f.original.clone()))
+                            != Some(value.get())
+                    });
+                    Some(view! { <FieldEditor index field value changed locked/> })
+                })
+                .collect_view();
+            match title {
+                None => view! {
+                    <section class="group">
+                        <h2 class="group-title">{move || tr(lang.get(), Msg::BlockContent)}</h2>
+                        {members}
+                    </section>
+                }
+                .into_any(),
+                Some((name, number, label)) => {
+                    let has_label = !label.is_empty();
+                    view! {
+                        <section class="group group-card">
+                            <h2 class="group-title">
+                                {move || trf(lang.get(), Msg::CardTitle, &[&name, &number.to_string()])}
+                                <Show when=move || has_label>
+                                    <span class="group-label">{label.clone()}</span>
+                                </Show>
+                            </h2>
+                            {members}
+                        </section>
+                    }
+                    .into_any()
+                }
+            }
+        })
+        .collect_view();
+
+    let read_only_nodes = loaded.form.read_only.clone();
+    let has_read_only = !read_only_nodes.is_empty();
+    let no_fields = loaded.form.fields.is_empty();
+
+    view! {
+        <header class="app-header">
+            <h1 class="block-name">{block_name}</h1>
+            <dl class="block-meta">
+                <div><dt>{move || tr(lang.get(), Msg::CodeLabel)}</dt><dd>{code}</dd></div>
+                <div><dt>{move || tr(lang.get(), Msg::BlockIdLabel)}</dt><dd>{block_id}</dd></div>
+                <div><dt>{move || tr(lang.get(), Msg::PageLabel)}</dt><dd>{page_id}</dd></div>
+                <div>
+                    <dt>{move || tr(lang.get(), Msg::AccessLabel)}</dt>
+                    <dd class="access">{move || messages::access(lang.get(), access)}</dd>
+                </div>
+            </dl>
+        </header>
+        <main class="app-body">
+            <Show when=move || read_only>
+                <p class="notice notice-warning" role="note">
+                    {move || trf(lang.get(), Msg::ReadOnlyNotice, &[messages::access(lang.get(), access)])}
+                </p>
+            </Show>
+            <Show when=move || no_fields>
+                <p class="notice">{move || tr(lang.get(), Msg::NoEditableNodes)}</p>
+            </Show>
+            <form class="fields" on:submit=move |event| {
+                event.prevent_default();
+                start_save();
+            }>
+                {groups_view}
+            </form>
+            <Show when=move || has_read_only>
+                <section class="group group-readonly">
+                    <h2 class="group-title">{move || tr(lang.get(), Msg::ReadOnlyNodesTitle)}</h2>
+                    <ul class="readonly-list">
+                        {read_only_nodes
+                            .clone()
+                            .into_iter()
+                            .map(|node| {
+                                let name = node.name.clone();
+                                let kind = node.kind.clone();
+                                view! {
+                                    <li>
+                                        <span class="readonly-name">
+                                            {move || if name.is_empty() {
+                                                tr(lang.get(), Msg::UnnamedNode).to_string()
+                                            } else {
+                                                name.clone()
+                                            }}
+                                        </span>
+                                        <code class="selector">{node.selector.clone()}</code>
+                                        <span class="readonly-reason">
+                                            {move || messages::read_only_reason(lang.get(), &kind)}
+                                        </span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </section>
+            </Show>
+        </main>
+        <footer class="app-footer">
+            <Show when=move || confirm_close.get()>
+                <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
+                    <p id="confirm-text">{move || tr(lang.get(), Msg::ConfirmClose)}</p>
+                    <button class="btn btn-danger" id="confirm-close" on:click=move |_| close_now()>
+                        {move || tr(lang.get(), Msg::CloseWithoutSaving)}
+                    </button>
+                    <button class="btn btn-light" id="confirm-keep" on:click=move |_| confirm_close.set(false)>
+                        {move || tr(lang.get(), Msg::KeepEditing)}
+                    </button>
+                </div>
+            </Show>
+            <div class="status" role="status" aria-live="polite">
+                {move || status_view(lang.get(), saving.get(), retrying.get(), outcome.get(), changes.get(), start_save)}
+            </div>
+            <div class="actions">
+                <Show when=move || can_edit>
+                    <button
+                        type="button"
+                        class="btn btn-primary"
+                        id="save"
+                        disabled=move || saving.get() || changes.get() == 0
+                        aria-keyshortcuts="Control+S Meta+S"
+                        on:click=move |_| start_save()
+                    >
+                        {move || tr(lang.get(), if saving.get() { Msg::Saving } else { Msg::Save })}
+                    </button>
+                    <button
+                        type="button"
+                        class="btn btn-light"
+                        id="discard"
+                        disabled=move || saving.get() || changes.get() == 0
+                        on:click=move |_| discard()
+                    >
+                        {move || tr(lang.get(), Msg::Discard)}
+                    </button>
+                </Show>
+                <button
+                    type="button"
+                    class="btn btn-light"
+                    id="close"
+                    disabled=move || saving.get()
+                    on:click=move |_| request_close()
+                >
+                    {move || tr(lang.get(), Msg::Close)}
+                </button>
+            </div>
+        </footer>
+    }
+}
+
+fn status_view(
+    lang: crate::core::i18n::Lang,
+    saving: bool,
+    retrying: bool,
+    outcome: Option<SaveOutcome>,
+    changes: usize,
+    retry: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    if saving {
+        let text = if retrying {
+            tr(lang, Msg::Retrying)
+        } else {
+            tr(lang, Msg::Saving)
+        };
+        return view! { <span class="status-saving"><span class="spinner small" aria-hidden="true"></span>{text}</span> }
+            .into_any();
+    }
+    match outcome {
+        Some(SaveOutcome::Failed(err)) => {
+            let text = match err {
+                RestError::AccessDenied => tr(lang, Msg::SaveDeniedKeepEdits).to_string(),
+                other => format!(
+                    "{} {} {}",
+                    tr(lang, Msg::SaveFailed),
+                    messages::rest_error(lang, &other),
+                    tr(lang, Msg::EditsKept)
+                ),
+            };
+            view! {
+                <span class="status-error" role="alert">{text}</span>
+                <button type="button" class="btn btn-link" id="retry" on:click=move |_| retry()>
+                    {tr(lang, Msg::Retry)}
+                </button>
+            }
+            .into_any()
+        }
+        Some(SaveOutcome::Saved { confirmed, .. }) if changes == 0 => {
+            if confirmed {
+                view! { <span class="status-ok">{tr(lang, Msg::Saved)}</span> }.into_any()
+            } else {
+                view! { <span class="status-warning">{tr(lang, Msg::SavedUnconfirmed)}</span> }
+                    .into_any()
+            }
+        }
+        _ if changes > 0 => view! {
+            <span class="status-changes">{trf(lang, Msg::ChangesCount, &[&changes.to_string()])}</span>
+        }
+        .into_any(),
+        _ => view! { <span class="status-idle">{tr(lang, Msg::NoChanges)}</span> }.into_any(),
+    }
+}

@@ -1,0 +1,271 @@
+//! One editor per field, by node type. Every input has a visible label tied to
+//! it; block content is only ever shown as text or as input values.
+
+use leptos::prelude::*;
+
+use super::use_lang;
+use crate::core::i18n::{tr, trf, Msg};
+use crate::core::model::{embed_from_url, Field, FieldValue, NodeKind};
+use crate::messages;
+
+/// Only web addresses are previewed; anything else (data:, javascript:) is not loaded.
+fn previewable(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    url.starts_with("https://") || url.starts_with("http://") || url.starts_with("//")
+}
+
+#[component]
+pub fn FieldEditor(
+    index: usize,
+    field: Field,
+    value: RwSignal<FieldValue>,
+    changed: Signal<bool>,
+    locked: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let id = format!("f{index}");
+    let kind = field.kind.clone();
+    let node_name = field.name.clone();
+    let name = move || {
+        if node_name.is_empty() {
+            messages::kind_name(lang.get(), &kind).to_string()
+        } else {
+            node_name.clone()
+        }
+    };
+    let kind_label = {
+        let kind = field.kind.clone();
+        move || messages::kind_name(lang.get(), &kind)
+    };
+    let badge = move || {
+        changed
+            .get()
+            .then(|| view! { <span class="badge-changed">{tr(lang.get(), Msg::Changed)}</span> })
+    };
+    let body = match field.kind {
+        NodeKind::Text => text_input(&id, value, locked).into_any(),
+        NodeKind::Link => link_inputs(&id, value, locked).into_any(),
+        NodeKind::Img => image_inputs(&id, value, locked, name.clone()).into_any(),
+        NodeKind::Icon => icon_input(&id, value, locked).into_any(),
+        NodeKind::Embed => embed_input(&id, value, locked).into_any(),
+        _ => ().into_any(),
+    };
+    let single_input = matches!(
+        field.kind,
+        NodeKind::Text | NodeKind::Icon | NodeKind::Embed
+    );
+    let label_for = single_input.then(|| id.clone());
+    view! {
+        <div
+            class="field"
+            class:field-changed=move || changed.get()
+            data-key=field.key.clone()
+            role=(!single_input).then_some("group")
+            aria-labelledby=format!("{id}-name")
+        >
+            <div class="field-head">
+                <label class="field-name" id=format!("{id}-name") for=label_for>{name.clone()}</label>
+                <span class="field-kind">{kind_label}</span>
+                {badge}
+            </div>
+            {body}
+        </div>
+    }
+}
+
+fn text_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let hint_id = format!("{id}-hint");
+    let text = move || match value.get() {
+        FieldValue::Text(text) => text,
+        _ => String::new(),
+    };
+    let rows = move || (text().lines().count() + 1).clamp(2, 12);
+    view! {
+        <textarea
+            id=id.to_string()
+            class="input textarea"
+            rows=rows
+            aria-describedby=hint_id.clone()
+            readonly=move || locked.get()
+            prop:value=text
+            on:input=move |event| value.set(FieldValue::Text(event_target_value(&event)))
+        ></textarea>
+        <p class="hint" id=hint_id>{move || tr(lang.get(), Msg::TextHint)}</p>
+    }
+}
+
+/// A labelled single-line input editing one part of a field's value.
+fn part_input(
+    id: String,
+    label: Msg,
+    kind: &'static str,
+    read: impl Fn(&FieldValue) -> String + Send + Sync + 'static,
+    write: impl Fn(&mut FieldValue, String) + Copy + Send + Sync + 'static,
+    value: RwSignal<FieldValue>,
+    locked: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="part">
+            <label class="part-label" for=id.clone()>{move || tr(lang.get(), label)}</label>
+            <input
+                id=id
+                class="input"
+                type=kind
+                autocomplete="off"
+                spellcheck=if kind == "url" { "false" } else { "true" }
+                readonly=move || locked.get()
+                prop:value=move || value.with(|v| read(v))
+                on:input=move |event| {
+                    let text = event_target_value(&event);
+                    value.update(|v| write(v, text));
+                }
+            />
+        </div>
+    }
+}
+
+fn link_inputs(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let tab_id = format!("{id}-tab");
+    view! {
+        {part_input(
+            format!("{id}-text"),
+            Msg::LinkText,
+            "text",
+            |v| match v { FieldValue::Link { text, .. } => text.clone(), _ => String::new() },
+            |v, new| if let FieldValue::Link { text, .. } = v { *text = new },
+            value,
+            locked,
+        )}
+        {part_input(
+            format!("{id}-url"),
+            Msg::LinkUrl,
+            "url",
+            |v| match v { FieldValue::Link { href, .. } => href.clone(), _ => String::new() },
+            |v, new| if let FieldValue::Link { href, .. } = v { *href = new },
+            value,
+            locked,
+        )}
+        <div class="part part-check">
+            <input
+                id=tab_id.clone()
+                type="checkbox"
+                disabled=move || locked.get()
+                prop:checked=move || matches!(value.get(), FieldValue::Link { new_tab: true, .. })
+                on:change=move |event| {
+                    let checked = event_target_checked(&event);
+                    value.update(|v| if let FieldValue::Link { new_tab, .. } = v { *new_tab = checked });
+                }
+            />
+            <label for=tab_id>{move || tr(lang.get(), Msg::LinkNewTab)}</label>
+        </div>
+    }
+}
+
+fn image_inputs(
+    id: &str,
+    value: RwSignal<FieldValue>,
+    locked: Signal<bool>,
+    name: impl Fn() -> String + Send + Sync + 'static,
+) -> impl IntoView {
+    let lang = use_lang();
+    let src = move || match value.get() {
+        FieldValue::Img { src, .. } => src,
+        _ => String::new(),
+    };
+    view! {
+        <div class="image-field">
+            <div class="image-preview">
+                {move || {
+                    let url = src();
+                    previewable(&url).then(|| view! {
+                        <img src=url alt=trf(lang.get(), Msg::ImagePreviewAlt, &[&name()]) loading="lazy" referrerpolicy="no-referrer"/>
+                    })
+                }}
+            </div>
+            <div class="image-parts">
+                {part_input(
+                    format!("{id}-src"),
+                    Msg::ImageUrl,
+                    "url",
+                    |v| match v { FieldValue::Img { src, .. } => src.clone(), _ => String::new() },
+                    |v, new| if let FieldValue::Img { src, .. } = v { *src = new },
+                    value,
+                    locked,
+                )}
+                {part_input(
+                    format!("{id}-alt"),
+                    Msg::ImageAlt,
+                    "text",
+                    |v| match v { FieldValue::Img { alt, .. } => alt.clone(), _ => String::new() },
+                    |v, new| if let FieldValue::Img { alt, .. } = v { *alt = new },
+                    value,
+                    locked,
+                )}
+                {part_input(
+                    format!("{id}-src2x"),
+                    Msg::ImageSrc2x,
+                    "url",
+                    |v| match v { FieldValue::Img { src2x, .. } => src2x.clone(), _ => String::new() },
+                    |v, new| if let FieldValue::Img { src2x, .. } = v { *src2x = new },
+                    value,
+                    locked,
+                )}
+            </div>
+        </div>
+    }
+}
+
+fn icon_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let hint_id = format!("{id}-hint");
+    view! {
+        <input
+            id=id.to_string()
+            class="input"
+            type="text"
+            autocomplete="off"
+            spellcheck="false"
+            aria-describedby=hint_id.clone()
+            readonly=move || locked.get()
+            prop:value=move || match value.get() { FieldValue::Icon { classes } => classes, _ => String::new() }
+            on:input=move |event| value.set(FieldValue::Icon { classes: event_target_value(&event) })
+        />
+        <p class="hint" id=hint_id>{move || tr(lang.get(), Msg::IconHint)}</p>
+    }
+}
+
+fn embed_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    let hint_id = format!("{id}-hint");
+    // The address people know is the page's (source); the player address is derived.
+    let shown = move || match value.get() {
+        FieldValue::Embed { source, src, .. } => {
+            if source.is_empty() {
+                src
+            } else {
+                source
+            }
+        }
+        _ => String::new(),
+    };
+    view! {
+        <input
+            id=id.to_string()
+            class="input"
+            type="url"
+            autocomplete="off"
+            spellcheck="false"
+            aria-describedby=hint_id.clone()
+            readonly=move || locked.get()
+            prop:value=shown
+            on:input=move |event| {
+                let url = event_target_value(&event);
+                value.update(|v| *v = embed_from_url(&url, v));
+            }
+        />
+        <p class="hint" id=hint_id>{move || tr(lang.get(), Msg::EmbedHint)}</p>
+    }
+}

@@ -1,0 +1,260 @@
+//! The Leptos UI: start-up screens and the editor.
+
+mod editor;
+mod fields;
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use serde_json::Value;
+
+use crate::bridge::{Bridge, BridgeError, Host};
+use crate::browser::{detect_host, query_param, BrowserClock, FetchTransport};
+use crate::client::{AuthSource, Clock, LocalFuture, RestClient, Transport};
+use crate::core::context::{
+    parse_init_data, parse_refreshed_auth, Auth, ContextError, PlacementContext,
+};
+use crate::core::i18n::{tr, trf, Lang, Msg};
+use crate::core::model::{build_form, Access, BlockForm};
+use crate::core::rest::RestError;
+use crate::messages;
+
+/// The UI language, shared by every component.
+#[derive(Clone, Copy)]
+pub struct UiLang(pub RwSignal<Lang>);
+
+impl UiLang {
+    pub fn get(&self) -> Lang {
+        self.0.get()
+    }
+}
+
+pub fn use_lang() -> UiLang {
+    use_context::<UiLang>().unwrap_or(UiLang(RwSignal::new(Lang::En)))
+}
+
+/// Where the emulator listens by default (shown on the "opened directly" screen).
+const DEV_EDITOR_URL: &str = "http://127.0.0.1:8090/";
+
+/// An opened placement: its context, the bridge to the editor and the REST client.
+pub struct Session {
+    pub ctx: PlacementContext,
+    pub bridge: Rc<dyn Bridge>,
+    pub client: RestClient,
+}
+
+pub struct Loaded {
+    pub form: BlockForm,
+    pub access: Access,
+}
+
+#[derive(Clone)]
+enum Screen {
+    Standalone,
+    BridgeFailed(BridgeError),
+    BadContext(ContextError),
+    LoadFailed(Rc<Session>, RestError),
+    Ready(Rc<Session>, Rc<Loaded>),
+}
+
+/// Token refresh through the bridge, validated like the initial context.
+struct BridgeAuth(Rc<dyn Bridge>);
+
+impl AuthSource for BridgeAuth {
+    fn refresh(&self) -> LocalFuture<'static, Option<Auth>> {
+        let bridge = self.0.clone();
+        Box::pin(async move {
+            let data = bridge.refresh_auth().await.ok()?;
+            parse_refreshed_auth(&data).ok()
+        })
+    }
+}
+
+/// What the app runs on; tests pass doubles, `main` the browser's.
+#[derive(Clone)]
+pub struct Platform {
+    pub bridge: Option<Rc<dyn Bridge>>,
+    pub transport: Rc<dyn Transport>,
+    pub clock: Rc<dyn Clock>,
+}
+
+impl Platform {
+    /// The real browser: the bridge is detected at start.
+    pub fn browser() -> Platform {
+        Platform {
+            bridge: None,
+            transport: Rc::new(FetchTransport),
+            clock: Rc::new(BrowserClock),
+        }
+    }
+}
+
+async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
+    let host = match platform.bridge.clone() {
+        Some(bridge) => Host::Bridge(bridge),
+        None => detect_host().await,
+    };
+    let bridge = match host {
+        Host::Standalone => return Screen::Standalone,
+        Host::Bridge(bridge) => bridge,
+    };
+    let data = match bridge.init_data().await {
+        Ok(data) => data,
+        Err(err) => return Screen::BridgeFailed(err),
+    };
+    if let Some(code) = data.get("LANG").and_then(Value::as_str) {
+        lang.try_set(Lang::from_code(code));
+    }
+    let ctx = match parse_init_data(&data) {
+        Ok(ctx) => ctx,
+        Err(err) => return Screen::BadContext(err),
+    };
+    let client = RestClient::new(
+        ctx.portal.clone(),
+        ctx.auth.clone(),
+        platform.transport.clone(),
+        platform.clock.clone(),
+        Rc::new(BridgeAuth(bridge.clone())),
+    );
+    load(Rc::new(Session {
+        ctx,
+        bridge,
+        client,
+    }))
+    .await
+}
+
+async fn load(session: Rc<Session>) -> Screen {
+    let ctx = &session.ctx;
+    let opened = match session
+        .client
+        .open_block(ctx.page_id, ctx.block_id, ctx.scope_hint())
+        .await
+    {
+        Ok(opened) => opened,
+        Err(err) => return Screen::LoadFailed(session, err),
+    };
+    let Some(extracted) = crate::dom::extract(&opened.manifest, &opened.content.content) else {
+        return Screen::LoadFailed(
+            session,
+            RestError::BadResponse("the block's HTML could not be parsed".into()),
+        );
+    };
+    let loaded = Loaded {
+        form: build_form(&opened.manifest, &extracted),
+        access: Access::from_letter(&opened.content.access),
+    };
+    Screen::Ready(session, Rc::new(loaded))
+}
+
+fn initial_lang() -> Lang {
+    query_param("LANG")
+        .map(|code| Lang::from_code(&code))
+        .unwrap_or(Lang::En)
+}
+
+#[component]
+pub fn App(platform: Platform) -> impl IntoView {
+    let lang = RwSignal::new(initial_lang());
+    provide_context(UiLang(lang));
+    Effect::new(move || {
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.get().html_tag());
+        }
+    });
+
+    // A retry of a failed load reuses the session it failed in.
+    let retry_session = StoredValue::new_local(None::<Rc<Session>>);
+    let attempt = RwSignal::new(0u32);
+    let screen = LocalResource::new(move || {
+        attempt.track();
+        let platform = platform.clone();
+        let session = retry_session.get_value();
+        async move {
+            match session {
+                Some(session) => load(session).await,
+                None => start(platform, lang).await,
+            }
+        }
+    });
+    let retry = move |session: Rc<Session>| {
+        retry_session.set_value(Some(session));
+        attempt.update(|n| *n += 1);
+    };
+
+    view! {
+        <div class="app">
+            {move || match screen.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Screen::Standalone) => view! { <Standalone/> }.into_any(),
+                Some(Screen::BridgeFailed(err)) => {
+                    let text = match err {
+                        BridgeError::Timeout => tr(lang.get(), Msg::BridgeTimeout).to_string(),
+                        BridgeError::Unavailable(why) => {
+                            trf(lang.get(), Msg::BridgeFailed, &[&messages::shorten(&why, 120)])
+                        }
+                    };
+                    view! { <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/> }.into_any()
+                }
+                Some(Screen::BadContext(err)) => {
+                    let text = messages::context_error(lang.get(), &err);
+                    view! { <Problem title=tr(lang.get(), Msg::ContextErrorTitle) text/> }
+                        .into_any()
+                }
+                Some(Screen::LoadFailed(session, err)) => {
+                    let text = messages::rest_error(lang.get(), &err);
+                    let again = session.clone();
+                    let close = session.bridge.clone();
+                    view! {
+                        <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/>
+                        <div class="actions">
+                            <button class="btn btn-primary" on:click=move |_| retry(again.clone())>
+                                {move || tr(lang.get(), Msg::Retry)}
+                            </button>
+                            <button class="btn btn-light" on:click=move |_| close.close_application()>
+                                {move || tr(lang.get(), Msg::Close)}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Screen::Ready(session, loaded)) => {
+                    view! { <editor::Editor session loaded/> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn Loading() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="screen screen-loading" role="status" aria-live="polite">
+            <div class="spinner" aria-hidden="true"></div>
+            <p>{move || tr(lang.get(), Msg::Loading)}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Standalone() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="screen screen-standalone">
+            <h1>{move || tr(lang.get(), Msg::NotInFrameTitle)}</h1>
+            <p>{move || tr(lang.get(), Msg::NotInFrameBody)}</p>
+            <p class="hint">{move || trf(lang.get(), Msg::NotInFrameDev, &[DEV_EDITOR_URL])}</p>
+        </div>
+    }
+}
+
+#[component]
+fn Problem(title: &'static str, text: String) -> impl IntoView {
+    view! {
+        <div class="screen screen-problem" role="alert">
+            <h1>{title}</h1>
+            <p>{text}</p>
+        </div>
+    }
+}

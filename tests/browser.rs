@@ -1,0 +1,701 @@
+//! The app in a real browser (headless Chromium through wasm-bindgen-test):
+//! mounted against a recording BX24 double and a stubbed HTTP transport.
+#![cfg(target_arch = "wasm32")]
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use landing_block_editor::bridge::bx24::Bx24Bridge;
+use landing_block_editor::bridge::frame::FrameBridge;
+use landing_block_editor::bridge::{Bridge, BridgeError};
+use landing_block_editor::browser::{sleep, BrowserClock};
+use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
+use landing_block_editor::core::protocol::parse_window_name;
+use landing_block_editor::ui::{App, Platform};
+use leptos::prelude::*;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen(inline_js = r#"
+export function install_bx24_double(initJson, answerRefresh) {
+  const init = JSON.parse(initJson);
+  const calls = [];
+  window.__bx24calls = calls;
+  window.BX24 = {
+    init(cb) { calls.push(["init"]); setTimeout(cb, 0); },
+    placement: {
+      info() { calls.push(["placement.info"]); return { placement: init.PLACEMENT, options: init.PLACEMENT_OPTIONS }; },
+      call(command, params, cb) {
+        calls.push(["placement.call", command, JSON.parse(JSON.stringify(params)), typeof cb]);
+        if (answerRefresh) setTimeout(() => cb({}), 0);
+      },
+    },
+    getAuth() {
+      calls.push(["getAuth"]);
+      return { access_token: init.AUTH_ID, refresh_token: init.REFRESH_ID, expires_in: 3600,
+               domain: init.DOMAIN, member_id: "member-1" };
+    },
+    refreshAuth(cb) {
+      calls.push(["refreshAuth"]);
+      setTimeout(() => cb({ access_token: "fresh-token", refresh_token: "refresh-2", expires_in: 3600 }), 0);
+    },
+    getLang() { return init.LANG; },
+    getDomain() { return init.DOMAIN; },
+    isAdmin() { return true; },
+    installFinish() { calls.push(["installFinish"]); },
+    closeApplication() { calls.push(["closeApplication"]); },
+  };
+}
+export function bx24_calls() { return JSON.stringify(window.__bx24calls || []); }
+
+// Plays the portal page for the native frame protocol: records what the app
+// posts and answers getInitData / refreshBlock like the portal does.
+export function install_frame_parent(origin) {
+  const seen = [];
+  window.__frameSeen = seen;
+  window.addEventListener("message", (event) => {
+    if (typeof event.data !== "string") return;
+    const parts = event.data.split(":");
+    if (parts.length < 4) return;
+    const command = parts[0];
+    if (!["getInitData", "refreshBlock", "closeApplication", "resizeWindow"].includes(command)) return;
+    seen.push(event.data);
+    const callback = parts[parts.length - 2];
+    if (command === "getInitData") {
+      window.postMessage(callback + ":" + JSON.stringify({ LANG: "de", PLACEMENT: "LANDING_BLOCK_*" }), origin);
+    }
+    if (command === "refreshBlock") {
+      // Foreign noise first: none of it may be taken for the answer.
+      window.postMessage({ method: callback }, origin);
+      window.postMessage("webpackHotUpdate:" + callback, origin);
+      window.postMessage("nope" + callback + ":{}", origin);
+      window.postMessage(callback + ":{\"done\":true}", origin);
+    }
+  });
+}
+export function frame_seen() { return JSON.stringify(window.__frameSeen || []); }
+"#)]
+extern "C" {
+    fn install_bx24_double(init_json: &str, answer_refresh: bool);
+    fn bx24_calls() -> String;
+    fn install_frame_parent(origin: &str);
+    fn frame_seen() -> String;
+}
+
+// ---------------------------------------------------------------- doubles
+
+#[derive(Default)]
+struct StubTransport {
+    requests: RefCell<Vec<(String, Value)>>,
+    answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
+}
+
+impl StubTransport {
+    fn new(answers: Vec<Result<HttpResponse, TransportError>>) -> Rc<StubTransport> {
+        Rc::new(StubTransport {
+            requests: RefCell::new(Vec::new()),
+            answers: RefCell::new(answers.into()),
+        })
+    }
+
+    fn requests(&self) -> Vec<(String, Value)> {
+        self.requests.borrow().clone()
+    }
+}
+
+impl Transport for StubTransport {
+    fn post_json(
+        &self,
+        url: &str,
+        body: String,
+        _timeout_ms: u32,
+    ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
+        let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        self.requests.borrow_mut().push((url.to_string(), body));
+        let answer = self
+            .answers
+            .borrow_mut()
+            .pop_front()
+            .unwrap_or(Err(TransportError::Network));
+        Box::pin(async move {
+            // A little latency, like a network, so in-flight states are visible.
+            sleep(20).await;
+            answer
+        })
+    }
+}
+
+fn ok(body: &str) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status: 200,
+        body: body.to_string(),
+    })
+}
+
+fn error(status: u16, code: &str) -> Result<HttpResponse, TransportError> {
+    Ok(HttpResponse {
+        status,
+        body: json!({"error": code, "error_description": "test"}).to_string(),
+    })
+}
+
+#[derive(Deserialize)]
+struct Fixture<'a> {
+    #[serde(borrow)]
+    manifest: &'a serde_json::value::RawValue,
+    content: String,
+}
+
+const TWO_COLS: &str = include_str!("../emulator/fixtures/blocks/31.1.two_cols_text_img.json");
+const PRICES: &str =
+    include_str!("../emulator/fixtures/blocks/44.7.three_columns_with_img_and_price.json");
+
+/// The batch answer the portal gives for manifest + content of a fixture block.
+fn open_answer(fixture: &str, access: &str) -> Result<HttpResponse, TransportError> {
+    let fixture: Fixture = serde_json::from_str(fixture).expect("fixture parses");
+    let content = json!({"id": 101, "lid": 1, "active": true, "access": access,
+                         "anchor": "b101", "content": fixture.content});
+    ok(&format!(
+        r#"{{"result":{{"result":{{"manifest":{},"content":{}}},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}},"time":{{"start":1}}}}"#,
+        fixture.manifest.get(),
+        content
+    ))
+}
+
+fn init_data(code: &str, placement: &str) -> Value {
+    json!({
+        "DOMAIN": "portal.example.com", "PROTOCOL": 1, "PATH": "/rest", "LANG": "en",
+        "AUTH_ID": "token-1", "AUTH_EXPIRES": 3600, "REFRESH_ID": "refresh-1",
+        "MEMBER_ID": "member-1", "IS_ADMIN": true,
+        "PLACEMENT": placement,
+        "PLACEMENT_OPTIONS": json!({"ID": "101", "CODE": code, "LID": "1"}).to_string(),
+    })
+}
+
+// ---------------------------------------------------------------- DOM helpers
+
+struct Mounted {
+    root: HtmlElement,
+    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+}
+
+fn mount(platform: Platform) -> Mounted {
+    let document = document();
+    let root: HtmlElement = document
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document
+        .body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    let handle = leptos::mount::mount_to(root.clone(), move || {
+        view! { <App platform=platform.clone()/> }.into_any()
+    });
+    Mounted {
+        root,
+        _handle: handle,
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+impl Mounted {
+    fn all(&self, selector: &str) -> Vec<Element> {
+        let list = self.root.query_selector_all(selector).expect("selector");
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<Element>().ok())
+            .collect()
+    }
+
+    fn one(&self, selector: &str) -> Option<Element> {
+        self.root.query_selector(selector).expect("selector")
+    }
+
+    fn text(&self, selector: &str) -> String {
+        self.one(selector)
+            .and_then(|e| e.text_content())
+            .unwrap_or_default()
+    }
+
+    fn click(&self, selector: &str) {
+        let element: HtmlElement = self.one(selector).expect(selector).unchecked_into();
+        element.click();
+    }
+
+    fn type_into(&self, selector: &str, text: &str) {
+        let element = self.one(selector).expect(selector);
+        if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+            area.set_value(text);
+        } else {
+            element.unchecked_ref::<HtmlInputElement>().set_value(text);
+        }
+        let event = web_sys::Event::new_with_event_init_dict("input", &{
+            let init = web_sys::EventInit::new();
+            init.set_bubbles(true);
+            init
+        })
+        .expect("event");
+        element.dispatch_event(&event).expect("dispatch");
+    }
+
+    fn value(&self, selector: &str) -> String {
+        let element = self.one(selector).expect(selector);
+        if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
+            area.value()
+        } else {
+            element.unchecked_ref::<HtmlInputElement>().value()
+        }
+    }
+
+    fn disabled(&self, selector: &str) -> bool {
+        self.one(selector)
+            .map(|e| e.has_attribute("disabled"))
+            .unwrap_or(true)
+    }
+
+    async fn wait_for(&self, what: &str, mut condition: impl FnMut(&Mounted) -> bool) {
+        for _ in 0..600 {
+            leptos::task::tick().await;
+            if condition(self) {
+                return;
+            }
+            sleep(25).await;
+        }
+        panic!(
+            "timed out waiting for {what}; page text: {}",
+            self.root.text_content().unwrap_or_default()
+        );
+    }
+}
+
+fn platform_with_bx24(transport: Rc<StubTransport>) -> Platform {
+    Platform {
+        bridge: Some(Rc::new(Bx24Bridge) as Rc<dyn Bridge>),
+        transport,
+        clock: Rc::new(BrowserClock),
+    }
+}
+
+fn calls() -> Vec<Value> {
+    serde_json::from_str(&bx24_calls()).unwrap_or_default()
+}
+
+const TITLE_KEY: &str = ".landing-block-node-title@0";
+
+// ---------------------------------------------------------------- tests
+
+#[wasm_bindgen_test]
+async fn loads_a_fixture_edits_and_saves_the_exact_payload_then_refreshes_the_block() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X"), ok(r#"{"result":true}"#)]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+
+    // Header: name from the manifest, code, ids and access in words.
+    assert!(app.text(".block-name").starts_with("Text with a button"));
+    let meta = app.text(".block-meta");
+    assert!(
+        meta.contains("31.1.two_cols_text_img") && meta.contains("101"),
+        "{meta}"
+    );
+    assert!(meta.contains("full access"), "{meta}");
+
+    // One request opened the editor: a batch with both reads in edit mode.
+    let requests = transport.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].0, "https://portal.example.com/rest/batch.json");
+    let cmd = &requests[0].1["cmd"];
+    let manifest_cmd = cmd["manifest"].as_str().unwrap_or_default();
+    let content_cmd = cmd["content"].as_str().unwrap_or_default();
+    assert!(
+        manifest_cmd.starts_with("landing.block.getmanifest?"),
+        "{manifest_cmd}"
+    );
+    assert!(
+        manifest_cmd.contains("edit_mode%5D=1") || manifest_cmd.contains("edit_mode]=1"),
+        "{manifest_cmd}"
+    );
+    assert!(
+        content_cmd.starts_with("landing.block.getcontent?"),
+        "{content_cmd}"
+    );
+    assert!(content_cmd.contains("editMode=1"), "{content_cmd}");
+    assert!(
+        content_cmd.contains("wrapper_show%5D=0") || content_cmd.contains("wrapper_show]=0"),
+        "{content_cmd}"
+    );
+    assert_eq!(requests[0].1["auth"], "token-1");
+
+    // Every input has a visible label tied to it.
+    for input in app.all(".field input, .field textarea") {
+        let id = input.id();
+        let label = app.one(&format!("label[for='{id}']"));
+        assert!(
+            label.is_some_and(|l| !l.text_content().unwrap_or_default().trim().is_empty()),
+            "label for {id}"
+        );
+    }
+    // The text keeps its inline markup.
+    assert!(app
+        .value("[data-key='.landing-block-node-text@0'] textarea")
+        .contains("<p>"));
+
+    assert!(app.disabled("#save"), "nothing changed yet");
+    app.type_into(
+        &format!("[data-key='{TITLE_KEY}'] textarea"),
+        "New <b>title</b>",
+    );
+    app.wait_for("the change mark", |a| !a.disabled("#save"))
+        .await;
+    assert_eq!(app.all(".field-changed").len(), 1);
+    app.type_into(
+        "[data-key='.landing-block-node-button@0'] input[type=url]",
+        "https://example.com/contact",
+    );
+
+    app.click("#save");
+    app.click("#save"); // a double click saves once
+    app.wait_for("the saved state", |a| a.text(".status").contains("Saved."))
+        .await;
+
+    let requests = transport.requests();
+    assert_eq!(requests.len(), 2, "one batch and one updatenodes");
+    assert_eq!(
+        requests[1].0,
+        "https://portal.example.com/rest/landing.block.updatenodes.json"
+    );
+    assert_eq!(
+        requests[1].1,
+        json!({
+            "lid": 1, "block": 101, "auth": "token-1",
+            "data": {
+                TITLE_KEY: "New <b>title</b>",
+                ".landing-block-node-button@0": {
+                    "text": "Contact us for more info",
+                    "href": "https://example.com/contact",
+                    "target": "_self"
+                }
+            }
+        })
+    );
+    let calls = calls();
+    let refreshes: Vec<&Value> = calls.iter().filter(|c| c[0] == "placement.call").collect();
+    assert_eq!(refreshes.len(), 1);
+    assert_eq!(
+        *refreshes[0],
+        json!(["placement.call", "refreshBlock", {"id": 101}, "function"])
+    );
+    assert!(app.disabled("#save"), "saved values are the new baseline");
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_save_keeps_the_edits_and_a_retry_saves_them() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![
+        open_answer(TWO_COLS, "X"),
+        error(500, "INTERNAL_SERVER_ERROR"),
+        Err(TransportError::Network),
+        ok(r#"{"result":true}"#),
+    ]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    let title = format!("[data-key='{TITLE_KEY}'] textarea");
+    app.type_into(&title, "Kept title");
+    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+
+    app.click("#save");
+    app.wait_for("the error", |a| a.one(".status-error").is_some())
+        .await;
+    assert!(
+        app.text(".status").contains("internal error"),
+        "{}",
+        app.text(".status")
+    );
+    assert_eq!(app.value(&title), "Kept title");
+
+    app.click("#retry");
+    app.wait_for("the second error", |a| {
+        a.text(".status").contains("could not be reached")
+    })
+    .await;
+    assert_eq!(app.value(&title), "Kept title");
+
+    app.click("#retry");
+    app.wait_for("the saved state", |a| a.text(".status").contains("Saved."))
+        .await;
+    let requests = transport.requests();
+    assert_eq!(requests.len(), 4);
+    assert_eq!(requests[3].1["data"][TITLE_KEY], "Kept title");
+}
+
+#[wasm_bindgen_test]
+async fn an_expired_token_is_refreshed_through_the_bridge_and_the_save_retried_once() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![
+        open_answer(TWO_COLS, "X"),
+        error(401, "expired_token"),
+        ok(r#"{"result":true}"#),
+    ]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    app.type_into(
+        &format!("[data-key='{TITLE_KEY}'] textarea"),
+        "After refresh",
+    );
+    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    app.click("#save");
+    app.wait_for("the saved state", |a| a.text(".status").contains("Saved."))
+        .await;
+
+    let requests = transport.requests();
+    assert_eq!(requests.len(), 3);
+    assert_eq!(requests[1].1["auth"], "token-1");
+    assert_eq!(requests[2].1["auth"], "fresh-token");
+    let refreshes = calls().iter().filter(|c| c[0] == "refreshAuth").count();
+    assert_eq!(refreshes, 1);
+}
+
+#[wasm_bindgen_test]
+async fn an_unanswered_refresh_block_reports_saved_but_unconfirmed() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        false,
+    );
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X"), ok(r#"{"result":true}"#)]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    app.type_into(&format!("[data-key='{TITLE_KEY}'] textarea"), "Unconfirmed");
+    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    app.click("#save");
+    app.wait_for("the unconfirmed note", |a| {
+        a.one(".status-warning").is_some()
+    })
+    .await;
+    assert!(app.text(".status").contains("did not confirm"));
+    assert_eq!(transport.requests().len(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn access_denied_on_save_says_so_and_keeps_the_edits() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![
+        open_answer(TWO_COLS, "W"),
+        error(403, "ACCESS_DENIED"),
+    ]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    let title = format!("[data-key='{TITLE_KEY}'] textarea");
+    app.type_into(&title, "Denied");
+    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    app.click("#save");
+    app.wait_for("the denial", |a| {
+        a.text(".status").contains("do not have permission")
+    })
+    .await;
+    assert_eq!(app.value(&title), "Denied");
+    assert!(
+        calls().iter().all(|c| c[0] != "placement.call"),
+        "no refresh after a failed save"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn design_only_access_shows_a_read_only_view() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "V")]);
+    let app = mount(platform_with_bx24(transport));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    assert!(app.one("#save").is_none());
+    assert!(app.text(".notice-warning").contains("design only"));
+    let title = app
+        .one(&format!("[data-key='{TITLE_KEY}'] textarea"))
+        .expect("title");
+    assert!(title.has_attribute("readonly"));
+}
+
+#[wasm_bindgen_test]
+async fn cards_are_grouped_and_addressed_by_position() {
+    install_bx24_double(
+        &init_data(
+            "44.7.three_columns_with_img_and_price",
+            "landing_block_44.7.three_columns_with_img_and_price",
+        )
+        .to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![open_answer(PRICES, "X"), ok(r#"{"result":true}"#)]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the card groups", |a| a.all(".group-card").len() == 3)
+        .await;
+    assert_eq!(app.all(".field").len(), 21, "7 nodes in each of 3 cards");
+    assert!(app
+        .text(".group-card:nth-of-type(3) .group-title")
+        .contains("#3"));
+    let third_price = "[data-key='.landing-block-node-card-price@2'] textarea";
+    app.type_into(third_price, "$99");
+    let image = "[data-key='.landing-block-node-card-img@1'] input[id$='-src']";
+    app.type_into(image, "https://cdn.example.com/new.png");
+    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    // The live preview follows the URL.
+    let preview = app
+        .one("[data-key='.landing-block-node-card-img@1'] .image-preview img")
+        .expect("preview");
+    assert_eq!(
+        preview.get_attribute("src").as_deref(),
+        Some("https://cdn.example.com/new.png")
+    );
+
+    app.click("#save");
+    app.wait_for("the saved state", |a| a.text(".status").contains("Saved."))
+        .await;
+    let data = &transport.requests()[1].1["data"];
+    assert_eq!(data[".landing-block-node-card-price@2"], "$99");
+    assert_eq!(
+        data[".landing-block-node-card-img@1"]["src"],
+        "https://cdn.example.com/new.png"
+    );
+    assert_eq!(data.as_object().map(|d| d.len()), Some(2));
+}
+
+#[wasm_bindgen_test]
+async fn discard_restores_the_loaded_values() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
+    let app = mount(platform_with_bx24(transport));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    let title = format!("[data-key='{TITLE_KEY}'] textarea");
+    let original = app.value(&title);
+    app.type_into(&title, "Throwaway");
+    app.wait_for("discard enabled", |a| !a.disabled("#discard"))
+        .await;
+    app.click("#discard");
+    app.wait_for("the original value", |a| a.value(&title) == original)
+        .await;
+    assert!(app.disabled("#save"));
+}
+
+#[wasm_bindgen_test]
+async fn close_with_unsaved_changes_asks_first() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
+    let app = mount(platform_with_bx24(transport));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    app.type_into(&format!("[data-key='{TITLE_KEY}'] textarea"), "Unsaved");
+    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    app.click("#close");
+    app.wait_for("the question", |a| a.one(".confirm").is_some())
+        .await;
+    assert!(calls().iter().all(|c| c[0] != "closeApplication"));
+    app.click("#confirm-close");
+    leptos::task::tick().await;
+    assert!(calls().iter().any(|c| c[0] == "closeApplication"));
+}
+
+#[wasm_bindgen_test]
+async fn a_placement_that_is_not_a_block_gets_a_clear_translated_screen() {
+    let mut data = init_data("31.1.two_cols_text_img", "CRM_DEAL_DETAIL_TAB");
+    data["LANG"] = json!("ru");
+    install_bx24_double(&data.to_string(), true);
+    let transport = StubTransport::new(vec![]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the error screen", |a| a.one(".screen-problem").is_some())
+        .await;
+    let text = app.text(".screen-problem");
+    assert!(text.contains("CRM_DEAL_DETAIL_TAB"), "{text}");
+    assert!(
+        text.chars().any(|c| ('а'..='я').contains(&c)),
+        "Russian text: {text}"
+    );
+    assert!(
+        transport.requests().is_empty(),
+        "nothing is sent for a bad context"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_native_frame_protocol_formats_commands_and_ignores_foreign_messages() {
+    let window = web_sys::window().expect("window");
+    let host = window.location().host().expect("host");
+    let origin = window.location().origin().expect("origin");
+    let frame = parse_window_name(&format!("{host}|0|sid-123")).expect("frame name");
+    assert_eq!(frame.origin(), origin);
+    install_frame_parent(&origin);
+    let bridge = FrameBridge::new(frame, window.clone()).expect("bridge");
+
+    let init = bridge.init_data().await.expect("init data");
+    assert_eq!(init["LANG"], "de");
+
+    let answer = bridge
+        .placement_call("refreshBlock", json!({"id": 101}), 5_000)
+        .await
+        .expect("answer");
+    assert_eq!(answer, json!({"done": true}));
+
+    // A denied command gets no answer: the call times out and is forgotten.
+    let denied = bridge
+        .placement_call("resizeWindow", json!({"height": 10}), 300)
+        .await;
+    assert_eq!(denied, Err(BridgeError::Timeout));
+    assert_eq!(bridge.pending_calls(), 0);
+
+    let seen: Vec<String> = serde_json::from_str(&frame_seen()).expect("seen");
+    assert_eq!(seen.len(), 3, "{seen:?}");
+    let ids: Vec<&str> = seen
+        .iter()
+        .map(|m| m.split(':').rev().nth(1).unwrap_or(""))
+        .collect();
+    assert_eq!(seen[0], format!("getInitData::{}:sid-123", ids[0]));
+    assert_eq!(
+        seen[1],
+        format!("refreshBlock:{{\"id\":101}}:{}:sid-123", ids[1])
+    );
+    assert_eq!(
+        seen[2],
+        format!("resizeWindow:{{\"height\":10}}:{}:sid-123", ids[2])
+    );
+    assert!(ids.iter().all(|id| !id.is_empty()));
+    assert_ne!(ids[0], ids[1]);
+}
