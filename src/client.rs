@@ -281,7 +281,369 @@ impl RestClient {
     }
 }
 
+impl RestClient {
+    /// Binds the app to a placement (`landing.repo.bind`); an existing binding
+    /// for the same placement counts as done.
+    pub async fn bind_placement(
+        &self,
+        placement: &str,
+        handler: &str,
+        title: &str,
+    ) -> Result<(), RestError> {
+        let params = json!({"fields": {
+            "PLACEMENT": placement, "PLACEMENT_HANDLER": handler, "TITLE": title,
+        }});
+        match self.call::<Value>("landing.repo.bind", &params).await {
+            Ok(_) => Ok(()),
+            Err(RestError::Portal { code, .. }) if code.eq_ignore_ascii_case("PLACEMENT_EXIST") => {
+                Ok(())
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
+
 /// Exposed for the UI: whether an error deserves a "Try again" button.
 pub fn can_retry(err: &RestError) -> bool {
     err.is_retryable() || matches!(err, rest::RestError::ExpiredToken)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::{Cell, RefCell};
+    use std::collections::VecDeque;
+
+    use futures::executor::block_on;
+
+    use super::*;
+
+    /// Answers from a script and records what was sent.
+    #[derive(Default)]
+    struct ScriptedTransport {
+        answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
+        sent: RefCell<Vec<(String, Value)>>,
+    }
+
+    impl Transport for ScriptedTransport {
+        fn post_json(
+            &self,
+            url: &str,
+            body: String,
+            _timeout_ms: u32,
+        ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
+            let body = serde_json::from_str(&body).unwrap_or(Value::Null);
+            self.sent.borrow_mut().push((url.to_string(), body));
+            let answer = self
+                .answers
+                .borrow_mut()
+                .pop_front()
+                .unwrap_or(Err(TransportError::Network));
+            Box::pin(async move { answer })
+        }
+    }
+
+    /// A clock whose sleeps return at once and are recorded.
+    #[derive(Default)]
+    struct FakeClock {
+        now: Cell<f64>,
+        slept: RefCell<Vec<u32>>,
+    }
+
+    impl Clock for Rc<FakeClock> {
+        fn now_ms(&self) -> f64 {
+            self.now.get()
+        }
+        fn sleep(&self, ms: u32) -> LocalFuture<'static, ()> {
+            self.slept.borrow_mut().push(ms);
+            self.now.set(self.now.get() + f64::from(ms));
+            Box::pin(async {})
+        }
+        fn jitter_ms(&self) -> u32 {
+            0
+        }
+    }
+
+    struct CountingRefresh {
+        calls: Cell<u32>,
+        works: bool,
+    }
+
+    impl AuthSource for Rc<CountingRefresh> {
+        fn refresh(&self) -> LocalFuture<'static, Option<Auth>> {
+            self.calls.set(self.calls.get() + 1);
+            let n = self.calls.get();
+            let works = self.works;
+            Box::pin(async move {
+                works.then(|| Auth {
+                    access_token: format!("fresh-{n}"),
+                    refresh_token: "r".into(),
+                    expires_in_secs: 3600,
+                })
+            })
+        }
+    }
+
+    fn answer(status: u16, body: &str) -> Result<HttpResponse, TransportError> {
+        Ok(HttpResponse {
+            status,
+            body: body.into(),
+        })
+    }
+
+    fn expired() -> Result<HttpResponse, TransportError> {
+        answer(
+            401,
+            r#"{"error":"expired_token","error_description":"The access token provided has expired."}"#,
+        )
+    }
+
+    fn limited() -> Result<HttpResponse, TransportError> {
+        answer(
+            503,
+            r#"{"error":"QUERY_LIMIT_EXCEEDED","error_description":"Too many requests"}"#,
+        )
+    }
+
+    struct Setup {
+        client: RestClient,
+        transport: Rc<ScriptedTransport>,
+        clock: Rc<FakeClock>,
+        refresh: Rc<CountingRefresh>,
+    }
+
+    fn setup(answers: Vec<Result<HttpResponse, TransportError>>, refresh_works: bool) -> Setup {
+        let transport = Rc::new(ScriptedTransport::default());
+        transport.answers.borrow_mut().extend(answers);
+        let clock = Rc::new(FakeClock::default());
+        clock.now.set(1_000_000.0);
+        let refresh = Rc::new(CountingRefresh {
+            calls: Cell::new(0),
+            works: refresh_works,
+        });
+        let client = RestClient::new(
+            Portal {
+                https: true,
+                domain: "acme.bitrix24.com".into(),
+                path: "/rest".into(),
+            },
+            Auth {
+                access_token: "token-0".into(),
+                refresh_token: "refresh-0".into(),
+                expires_in_secs: 3600,
+            },
+            transport.clone(),
+            Rc::new(clock.clone()),
+            Rc::new(refresh.clone()),
+        );
+        Setup {
+            client,
+            transport,
+            clock,
+            refresh,
+        }
+    }
+
+    fn data() -> serde_json::Map<String, Value> {
+        let mut data = serde_json::Map::new();
+        data.insert(".title@0".into(), json!("Hello"));
+        data
+    }
+
+    #[test]
+    fn updatenodes_posts_the_token_in_the_body_only() {
+        let s = setup(vec![answer(200, r#"{"result":true,"time":{}}"#)], true);
+        block_on(s.client.update_nodes(30, 996, data())).expect("saved");
+        let sent = s.transport.sent.borrow();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(
+            sent[0].0,
+            "https://acme.bitrix24.com/rest/landing.block.updatenodes.json"
+        );
+        assert!(!sent[0].0.contains("token"));
+        assert_eq!(
+            sent[0].1,
+            json!({"lid": 30, "block": 996, "data": {".title@0": "Hello"}, "auth": "token-0"})
+        );
+    }
+
+    #[test]
+    fn an_expired_token_is_refreshed_and_the_call_retried_exactly_once() {
+        let s = setup(vec![expired(), answer(200, r#"{"result":true}"#)], true);
+        block_on(s.client.update_nodes(1, 2, data())).expect("saved after refresh");
+        let sent = s.transport.sent.borrow();
+        assert_eq!(sent.len(), 2);
+        assert_eq!(sent[0].1["auth"], "token-0");
+        assert_eq!(sent[1].1["auth"], "fresh-1");
+        assert_eq!(s.refresh.calls.get(), 1);
+    }
+
+    #[test]
+    fn a_second_expiry_is_not_retried_again() {
+        let s = setup(
+            vec![expired(), expired(), answer(200, r#"{"result":true}"#)],
+            true,
+        );
+        let err = block_on(s.client.update_nodes(1, 2, data())).expect_err("gives up");
+        assert_eq!(err, RestError::ExpiredToken);
+        assert_eq!(s.transport.sent.borrow().len(), 2);
+        assert_eq!(s.refresh.calls.get(), 1);
+    }
+
+    #[test]
+    fn a_failed_refresh_reports_the_expiry_without_another_request() {
+        let s = setup(vec![expired()], false);
+        let err = block_on(s.client.update_nodes(1, 2, data())).expect_err("no token");
+        assert_eq!(err, RestError::ExpiredToken);
+        assert_eq!(s.transport.sent.borrow().len(), 1);
+    }
+
+    #[test]
+    fn an_old_token_is_refreshed_before_the_call() {
+        let s = setup(vec![answer(200, r#"{"result":true}"#)], true);
+        // 58 minutes later: less than five minutes of the hour remain.
+        s.clock.now.set(s.clock.now.get() + 58.0 * 60_000.0);
+        block_on(s.client.update_nodes(1, 2, data())).expect("saved");
+        assert_eq!(s.refresh.calls.get(), 1);
+        assert_eq!(s.transport.sent.borrow()[0].1["auth"], "fresh-1");
+    }
+
+    #[test]
+    fn rate_limits_back_off_with_bounded_retries() {
+        let notices = Rc::new(Cell::new(0));
+        let s = setup(
+            vec![limited(), limited(), answer(200, r#"{"result":true}"#)],
+            true,
+        );
+        let seen = notices.clone();
+        s.client
+            .set_retry_notice(Rc::new(move || seen.set(seen.get() + 1)));
+        block_on(s.client.update_nodes(1, 2, data())).expect("saved after backoff");
+        assert_eq!(*s.clock.slept.borrow(), vec![700, 1500]);
+        assert_eq!(notices.get(), 2);
+
+        let s = setup((0..10).map(|_| limited()).collect(), true);
+        let err = block_on(s.client.update_nodes(1, 2, data())).expect_err("gives up");
+        assert_eq!(err, RestError::QueryLimitExceeded);
+        assert_eq!(
+            s.transport.sent.borrow().len(),
+            4,
+            "one try and three retries"
+        );
+    }
+
+    #[test]
+    fn transport_failures_map_to_typed_errors() {
+        let s = setup(vec![Err(TransportError::Timeout)], true);
+        assert_eq!(
+            block_on(s.client.update_nodes(1, 2, data())),
+            Err(RestError::Timeout)
+        );
+        let s = setup(vec![Err(TransportError::Network)], true);
+        assert_eq!(
+            block_on(s.client.update_nodes(1, 2, data())),
+            Err(RestError::Transport)
+        );
+        let s = setup(vec![answer(500, "<html>oops</html>")], true);
+        assert_eq!(
+            block_on(s.client.update_nodes(1, 2, data())),
+            Err(RestError::InternalServerError)
+        );
+    }
+
+    const MANIFEST: &str =
+        r#"{"block":{"name":"Title"},"nodes":{".t":{"type":"text","name":"Title"}},"cards":[]}"#;
+
+    fn open_answer() -> Result<HttpResponse, TransportError> {
+        answer(
+            200,
+            &format!(
+                r#"{{"result":{{"result":{{"manifest":{MANIFEST},"content":{{"id":2,"content":"<h1 class=\"t\">Hi</h1>","access":"W"}}}},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}}}}"#
+            ),
+        )
+    }
+
+    #[test]
+    fn opening_a_block_is_one_batch_request_in_edit_mode() {
+        let s = setup(vec![open_answer()], true);
+        let opened = block_on(s.client.open_block(1, 2, None)).expect("opened");
+        assert_eq!(opened.manifest.block.name, "Title");
+        assert_eq!(opened.content.access, "W");
+        let sent = s.transport.sent.borrow();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].0, "https://acme.bitrix24.com/rest/batch.json");
+        let manifest = sent[0].1["cmd"]["manifest"].as_str().unwrap_or_default();
+        let content = sent[0].1["cmd"]["content"].as_str().unwrap_or_default();
+        assert!(
+            manifest.starts_with("landing.block.getmanifest?"),
+            "{manifest}"
+        );
+        assert!(manifest.contains("lid=1") && manifest.contains("block=2"));
+        assert!(manifest.contains("[edit_mode]=1") || manifest.contains("%5Bedit_mode%5D=1"));
+        assert!(content.contains("editMode=1"), "{content}");
+        assert!(content.contains("[wrapper_show]=0") || content.contains("%5Bwrapper_show%5D=0"));
+        assert!(!manifest.contains("scope") && !content.contains("scope"));
+    }
+
+    #[test]
+    fn a_denied_default_scope_is_retried_with_the_hinted_scope_which_then_sticks() {
+        let denied = answer(
+            200,
+            r#"{"result":{"result":[],"result_error":{"manifest":{"error":"ACCESS_DENIED","error_description":"no"}},"result_total":[],"result_next":[],"result_time":[]}}"#,
+        );
+        let s = setup(
+            vec![denied, open_answer(), answer(200, r#"{"result":true}"#)],
+            true,
+        );
+        block_on(s.client.open_block(1, 2, Some(Scope::Knowledge))).expect("opened");
+        block_on(s.client.update_nodes(1, 2, data())).expect("saved");
+        let sent = s.transport.sent.borrow();
+        assert_eq!(sent.len(), 3);
+        let retried = sent[1].1["cmd"]["manifest"].as_str().unwrap_or_default();
+        assert!(retried.contains("scope=KNOWLEDGE"), "{retried}");
+        assert_eq!(sent[2].1["scope"], "KNOWLEDGE");
+    }
+
+    #[test]
+    fn binding_posts_the_fields_and_accepts_an_existing_binding() {
+        let s = setup(
+            vec![
+                answer(200, r#"{"result":true}"#),
+                answer(
+                    400,
+                    r#"{"error":"PLACEMENT_EXIST","error_description":"exists"}"#,
+                ),
+                answer(403, r#"{"error":"ACCESS_DENIED","error_description":"no"}"#),
+            ],
+            true,
+        );
+        let bind = || {
+            s.client
+                .bind_placement("LANDING_BLOCK_*", "https://app.example/", "Block editor")
+        };
+        block_on(bind()).expect("bound");
+        block_on(bind()).expect("already bound is fine");
+        assert_eq!(block_on(bind()), Err(RestError::AccessDenied));
+        let sent = s.transport.sent.borrow();
+        assert_eq!(
+            sent[0].0,
+            "https://acme.bitrix24.com/rest/landing.repo.bind.json"
+        );
+        assert_eq!(
+            sent[0].1["fields"],
+            json!({"PLACEMENT": "LANDING_BLOCK_*", "PLACEMENT_HANDLER": "https://app.example/", "TITLE": "Block editor"})
+        );
+    }
+
+    #[test]
+    fn a_batch_command_error_is_the_error_of_the_open() {
+        let missing = answer(
+            200,
+            r#"{"result":{"result":[],"result_error":{"content":{"error":"BLOCK_NOT_FOUND","error_description":"gone"}}}}"#,
+        );
+        let s = setup(vec![missing], true);
+        assert_eq!(
+            block_on(s.client.open_block(1, 2, None)).err(),
+            Some(RestError::BlockNotFound)
+        );
+    }
 }

@@ -185,23 +185,7 @@ pub fn parse_init_data(data: &Value) -> Result<PlacementContext, ContextError> {
     let block_code = block_code(options.get("CODE"))?;
     let uri = options.get("URI").and_then(clean_uri);
 
-    let domain = match obj.get("DOMAIN").and_then(Value::as_str) {
-        None => return Err(ContextError::MissingField("DOMAIN")),
-        Some(d) => d,
-    };
-    if !validate_host(domain) {
-        return Err(ContextError::InvalidDomain(truncate_chars(
-            domain,
-            MAX_ECHO_CHARS,
-        )));
-    }
-    let domain = domain.to_ascii_lowercase();
-    let https = protocol_is_https(obj.get("PROTOCOL"));
-    if !https && !is_loopback_host(&domain) {
-        return Err(ContextError::InsecureProtocol(domain));
-    }
-    let path = rest_path(obj.get("PATH"));
-
+    let portal = parse_portal(obj)?;
     let auth = parse_refreshed_auth(data)?;
 
     let lang = obj
@@ -221,15 +205,77 @@ pub fn parse_init_data(data: &Value) -> Result<PlacementContext, ContextError> {
         block_code,
         page_id,
         uri,
-        portal: Portal {
-            https,
-            domain,
-            path,
-        },
+        portal,
         lang,
         auth,
         member_id,
         is_admin,
+    })
+}
+
+/// DOMAIN, PROTOCOL and PATH, validated before any token may be sent there.
+fn parse_portal(obj: &Map<String, Value>) -> Result<Portal, ContextError> {
+    let domain = match obj.get("DOMAIN").and_then(Value::as_str) {
+        None => return Err(ContextError::MissingField("DOMAIN")),
+        Some(d) => d,
+    };
+    if !validate_host(domain) {
+        return Err(ContextError::InvalidDomain(truncate_chars(
+            domain,
+            MAX_ECHO_CHARS,
+        )));
+    }
+    let domain = domain.to_ascii_lowercase();
+    let https = protocol_is_https(obj.get("PROTOCOL"));
+    if !https && !is_loopback_host(&domain) {
+        return Err(ContextError::InsecureProtocol(domain));
+    }
+    let path = rest_path(obj.get("PATH"));
+
+    Ok(Portal {
+        https,
+        domain,
+        path,
+    })
+}
+
+/// The app's own page: opened from the application list or right after installation
+/// (`PLACEMENT` is `DEFAULT` or absent).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppContext {
+    pub portal: Portal,
+    pub auth: Auth,
+    pub lang: Lang,
+    pub is_admin: bool,
+    /// The portal is installing the app (`INSTALL` set): bind and finish at once.
+    pub installing: bool,
+}
+
+/// True when the init data is for the app's own page rather than a placement.
+pub fn is_app_page(data: &Value) -> bool {
+    match data.get("PLACEMENT") {
+        None | Some(Value::Null) => true,
+        Some(Value::String(p)) => p.trim().eq_ignore_ascii_case("DEFAULT"),
+        Some(_) => false,
+    }
+}
+
+pub fn parse_app_context(data: &Value) -> Result<AppContext, ContextError> {
+    let obj = data
+        .as_object()
+        .ok_or(ContextError::MissingField("DOMAIN"))?;
+    let portal = parse_portal(obj)?;
+    let auth = parse_refreshed_auth(data)?;
+    Ok(AppContext {
+        portal,
+        auth,
+        lang: obj
+            .get("LANG")
+            .and_then(Value::as_str)
+            .map(Lang::from_code)
+            .unwrap_or(Lang::En),
+        is_admin: obj.get("IS_ADMIN").is_some_and(truthy),
+        installing: obj.get("INSTALL").is_some_and(truthy),
     })
 }
 
@@ -589,6 +635,36 @@ mod tests {
             obj.remove(key);
         }
         data
+    }
+
+    #[test]
+    fn the_app_page_is_recognised_and_parsed_with_the_same_portal_checks() {
+        let mut data = with("PLACEMENT", json!("DEFAULT"));
+        data["INSTALL"] = json!("Y");
+        assert!(is_app_page(&data));
+        assert!(is_app_page(&without("PLACEMENT")));
+        assert!(!is_app_page(&init()));
+        let app = parse_app_context(&data).expect("app context");
+        assert!(app.installing && app.is_admin);
+        assert_eq!(app.lang, Lang::De);
+        assert_eq!(app.portal.domain, "acme.bitrix24.com");
+        assert_eq!(app.auth.access_token, "tok-access-123");
+
+        let mut bad = data.clone();
+        bad["DOMAIN"] = json!("evil.com/steal");
+        assert!(matches!(
+            parse_app_context(&bad),
+            Err(ContextError::InvalidDomain(_))
+        ));
+        let mut http = data.clone();
+        http["PROTOCOL"] = json!(0);
+        assert!(matches!(
+            parse_app_context(&http),
+            Err(ContextError::InsecureProtocol(_))
+        ));
+        let mut no_auth = data;
+        no_auth["AUTH_ID"] = json!("");
+        assert_eq!(parse_app_context(&no_auth), Err(ContextError::MissingAuth));
     }
 
     fn parse_ok(data: &Value) -> PlacementContext {

@@ -166,11 +166,16 @@ pub enum Msg {
     Retrying,
     KeepEditing,
     CloseWithoutSaving,
+    InstallTitle,
+    InstallBody,
+    InstallBind,
+    InstallDone,
+    InstallNeedsAdmin,
 }
 
 impl Msg {
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 87] = [
+    pub const ALL: [Msg; 92] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -258,6 +263,11 @@ impl Msg {
         Msg::Retrying,
         Msg::KeepEditing,
         Msg::CloseWithoutSaving,
+        Msg::InstallTitle,
+        Msg::InstallBody,
+        Msg::InstallBind,
+        Msg::InstallDone,
+        Msg::InstallNeedsAdmin,
     ];
 }
 
@@ -351,6 +361,11 @@ fn en(msg: Msg) -> &'static str {
         Msg::Retrying => "The portal is busy, trying again…",
         Msg::KeepEditing => "Keep editing",
         Msg::CloseWithoutSaving => "Close without saving",
+        Msg::InstallTitle => "Block editor",
+        Msg::InstallBody => "Adds “{0}” to the More menu of every block in the Sites editor.",
+        Msg::InstallBind => "Add to every block",
+        Msg::InstallDone => "Done: open a page in the Sites editor, point at a block and choose More → {0}.",
+        Msg::InstallNeedsAdmin => "Only a portal administrator can add the app to the blocks.",
     }
 }
 
@@ -447,6 +462,11 @@ fn ru(msg: Msg) -> &'static str {
         Msg::Retrying => "Портал занят, повторная попытка…",
         Msg::KeepEditing => "Продолжить редактирование",
         Msg::CloseWithoutSaving => "Закрыть без сохранения",
+        Msg::InstallTitle => "Редактор блоков",
+        Msg::InstallBody => "Добавляет «{0}» в меню «Ещё» каждого блока в редакторе сайтов.",
+        Msg::InstallBind => "Добавить во все блоки",
+        Msg::InstallDone => "Готово: откройте страницу в редакторе сайтов, наведите на блок и выберите «Ещё» → «{0}».",
+        Msg::InstallNeedsAdmin => "Добавить приложение в блоки может только администратор портала.",
     }
 }
 
@@ -541,6 +561,11 @@ fn de(msg: Msg) -> &'static str {
         Msg::Retrying => "Das Portal ist ausgelastet, neuer Versuch …",
         Msg::KeepEditing => "Weiter bearbeiten",
         Msg::CloseWithoutSaving => "Ohne Speichern schließen",
+        Msg::InstallTitle => "Block-Editor",
+        Msg::InstallBody => "Fügt „{0}“ dem Menü „Mehr“ jedes Blocks im Website-Editor hinzu.",
+        Msg::InstallBind => "Allen Blöcken hinzufügen",
+        Msg::InstallDone => "Fertig: Öffnen Sie eine Seite im Website-Editor, zeigen Sie auf einen Block und wählen Sie „Mehr“ → „{0}“.",
+        Msg::InstallNeedsAdmin => "Nur ein Portaladministrator kann die App den Blöcken hinzufügen.",
     }
 }
 
@@ -635,6 +660,11 @@ fn la(msg: Msg) -> &'static str {
         Msg::Retrying => "El portal está ocupado, reintentando…",
         Msg::KeepEditing => "Seguir editando",
         Msg::CloseWithoutSaving => "Cerrar sin guardar",
+        Msg::InstallTitle => "Editor de bloques",
+        Msg::InstallBody => "Añade “{0}” al menú Más de cada bloque en el editor de sitios.",
+        Msg::InstallBind => "Añadir a todos los bloques",
+        Msg::InstallDone => "Listo: abra una página en el editor de sitios, señale un bloque y elija Más → “{0}”.",
+        Msg::InstallNeedsAdmin => "Solo un administrador del portal puede añadir la aplicación a los bloques.",
     }
 }
 
@@ -729,6 +759,11 @@ fn br(msg: Msg) -> &'static str {
         Msg::Retrying => "O portal está ocupado, tentando novamente…",
         Msg::KeepEditing => "Continuar editando",
         Msg::CloseWithoutSaving => "Fechar sem salvar",
+        Msg::InstallTitle => "Editor de blocos",
+        Msg::InstallBody => "Adiciona “{0}” ao menu Mais de cada bloco no editor de sites.",
+        Msg::InstallBind => "Adicionar a todos os blocos",
+        Msg::InstallDone => "Pronto: abra uma página no editor de sites, aponte para um bloco e escolha Mais → “{0}”.",
+        Msg::InstallNeedsAdmin => "Somente um administrador do portal pode adicionar o aplicativo aos blocos.",
     }
 }
 
@@ -822,6 +857,11 @@ fn pl(msg: Msg) -> &'static str {
         Msg::Retrying => "Portal jest zajęty, ponawianie próby…",
         Msg::KeepEditing => "Kontynuuj edycję",
         Msg::CloseWithoutSaving => "Zamknij bez zapisywania",
+        Msg::InstallTitle => "Edytor bloków",
+        Msg::InstallBody => "Dodaje „{0}” do menu Więcej każdego bloku w edytorze stron.",
+        Msg::InstallBind => "Dodaj do wszystkich bloków",
+        Msg::InstallDone => "Gotowe: otwórz stronę w edytorze stron, wskaż blok i wybierz Więcej → „{0}”.",
+        Msg::InstallNeedsAdmin => "Tylko administrator portalu może dodać aplikację do bloków.",
     }
 }
 
@@ -917,6 +957,11 @@ fn fr(msg: Msg) -> &'static str {
         Msg::Retrying => "Le portail est occupé, nouvelle tentative…",
         Msg::KeepEditing => "Continuer la modification",
         Msg::CloseWithoutSaving => "Fermer sans enregistrer",
+        Msg::InstallTitle => "Éditeur de blocs",
+        Msg::InstallBody => "Ajoute « {0} » au menu Plus de chaque bloc dans l’éditeur de sites.",
+        Msg::InstallBind => "Ajouter à tous les blocs",
+        Msg::InstallDone => "C’est fait : ouvrez une page dans l’éditeur de sites, pointez un bloc et choisissez Plus → « {0} ».",
+        Msg::InstallNeedsAdmin => "Seul un administrateur du portail peut ajouter l’application aux blocs.",
     }
 }
 
@@ -1010,6 +1055,11 @@ fn ua(msg: Msg) -> &'static str {
         Msg::Retrying => "Портал зайнятий, повторна спроба…",
         Msg::KeepEditing => "Продовжити редагування",
         Msg::CloseWithoutSaving => "Закрити без збереження",
+        Msg::InstallTitle => "Редактор блоків",
+        Msg::InstallBody => "Додає «{0}» до меню «Ще» кожного блоку в редакторі сайтів.",
+        Msg::InstallBind => "Додати до всіх блоків",
+        Msg::InstallDone => "Готово: відкрийте сторінку в редакторі сайтів, наведіть на блок і виберіть «Ще» → «{0}».",
+        Msg::InstallNeedsAdmin => "Додати застосунок до блоків може лише адміністратор порталу.",
     }
 }
 
@@ -1173,6 +1223,11 @@ mod tests {
             Retrying,
             KeepEditing,
             CloseWithoutSaving,
+            InstallTitle,
+            InstallBody,
+            InstallBind,
+            InstallDone,
+            InstallNeedsAdmin,
         ]
     }
 

@@ -241,16 +241,21 @@ fn embed_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> i
     let lang = use_lang();
     let hint_id = format!("{id}-hint");
     // The address people know is the page's (source); the player address is derived.
-    let shown = move || match value.get() {
-        FieldValue::Embed { source, src, .. } => {
-            if source.is_empty() {
-                src
-            } else {
-                source
-            }
-        }
+    let address = |value: &FieldValue| match value {
+        FieldValue::Embed { source, src, .. } if source.is_empty() => src.clone(),
+        FieldValue::Embed { source, .. } => source.clone(),
         _ => String::new(),
     };
+    // What the user typed stays as typed (a youtu.be link is not rewritten under the
+    // cursor); it follows the value only when the value changes from outside (Discard).
+    let typed = RwSignal::new(value.with_untracked(address));
+    Effect::new(move || {
+        let current = value.get();
+        let derived = typed.with_untracked(|text| embed_from_url(text, &current));
+        if derived != current {
+            typed.set(address(&current));
+        }
+    });
     view! {
         <input
             id=id.to_string()
@@ -260,9 +265,10 @@ fn embed_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> i
             spellcheck="false"
             aria-describedby=hint_id.clone()
             readonly=move || locked.get()
-            prop:value=shown
+            prop:value=move || typed.get()
             on:input=move |event| {
                 let url = event_target_value(&event);
+                typed.set(url.clone());
                 value.update(|v| *v = embed_from_url(&url, v));
             }
         />

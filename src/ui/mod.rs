@@ -2,6 +2,7 @@
 
 mod editor;
 mod fields;
+mod install;
 
 use std::rc::Rc;
 
@@ -12,7 +13,8 @@ use crate::bridge::{Bridge, BridgeError, Host};
 use crate::browser::{detect_host, query_param, BrowserClock, FetchTransport};
 use crate::client::{AuthSource, Clock, LocalFuture, RestClient, Transport};
 use crate::core::context::{
-    parse_init_data, parse_refreshed_auth, Auth, ContextError, PlacementContext,
+    is_app_page, parse_app_context, parse_init_data, parse_refreshed_auth, Auth, ContextError,
+    PlacementContext,
 };
 use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::core::model::{build_form, Access, BlockForm};
@@ -55,6 +57,7 @@ enum Screen {
     BadContext(ContextError),
     LoadFailed(Rc<Session>, RestError),
     Ready(Rc<Session>, Rc<Loaded>),
+    Install(Rc<install::Installer>),
 }
 
 /// Token refresh through the bridge, validated like the initial context.
@@ -104,6 +107,25 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
     };
     if let Some(code) = data.get("LANG").and_then(Value::as_str) {
         lang.try_set(Lang::from_code(code));
+    }
+    if is_app_page(&data) {
+        return match parse_app_context(&data) {
+            Ok(app) => {
+                let client = RestClient::new(
+                    app.portal.clone(),
+                    app.auth.clone(),
+                    platform.transport.clone(),
+                    platform.clock.clone(),
+                    Rc::new(BridgeAuth(bridge.clone())),
+                );
+                Screen::Install(Rc::new(install::Installer {
+                    app,
+                    bridge,
+                    client,
+                }))
+            }
+            Err(err) => Screen::BadContext(err),
+        };
     }
     let ctx = match parse_init_data(&data) {
         Ok(ctx) => ctx,
@@ -217,6 +239,9 @@ pub fn App(platform: Platform) -> impl IntoView {
                         </div>
                     }
                         .into_any()
+                }
+                Some(Screen::Install(installer)) => {
+                    view! { <install::Install installer/> }.into_any()
                 }
                 Some(Screen::Ready(session, loaded)) => {
                     view! { <editor::Editor session loaded/> }.into_any()
