@@ -42,7 +42,13 @@ trunk serve --port "$TRUNK_PORT" \
   --proxy-backend "http://$APP_HOST_ADDR/" --proxy-rewrite /handler/ &
 pids+=($!)
 
-sleep 1
+# Print the address once both servers answer (the first build takes a while).
+for _ in $(seq 1 600); do
+  if curl -sf -o /dev/null "http://$EDITOR_ADDR/" && curl -sf -o /dev/null "http://127.0.0.1:$TRUNK_PORT/"; then
+    break
+  fi
+  sleep 1
+done
 cat <<MSG
 
   Sites editor emulator:  http://$EDITOR_ADDR/

@@ -635,6 +635,23 @@ mod tests {
     }
 
     #[test]
+    fn the_manifest_keeps_the_portal_node_order() {
+        let manifest = r#"{"block":{"name":"B"},"nodes":{".zeta":{"type":"text","name":"Z"},".alpha":{"type":"link","name":"A"},".mid":{"type":"img","name":"M"}},"cards":[]}"#;
+        let body = format!(
+            r#"{{"result":{{"result":{{"manifest":{manifest},"content":{{"id":2,"content":"","access":"X"}}}},"result_error":[]}}}}"#
+        );
+        let s = setup(vec![answer(200, &body)], true);
+        let opened = block_on(s.client.open_block(1, 2, None)).expect("opened");
+        let order: Vec<&str> = opened
+            .manifest
+            .nodes
+            .iter()
+            .map(|n| n.selector.as_str())
+            .collect();
+        assert_eq!(order, [".zeta", ".alpha", ".mid"]);
+    }
+
+    #[test]
     fn a_batch_command_error_is_the_error_of_the_open() {
         let missing = answer(
             200,

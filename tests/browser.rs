@@ -344,6 +344,21 @@ async fn loads_a_fixture_edits_and_saves_the_exact_payload_then_refreshes_the_bl
     );
     assert_eq!(requests[0].1["auth"], "token-1");
 
+    // Fields in the manifest's order.
+    let keys: Vec<String> = app
+        .all(".field")
+        .iter()
+        .filter_map(|f| f.get_attribute("data-key"))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            TITLE_KEY,
+            ".landing-block-node-text@0",
+            ".landing-block-node-button@0",
+            ".landing-block-node-img@0"
+        ]
+    );
     // Every input has a visible label tied to it.
     for input in app.all(".field input, .field textarea") {
         let id = input.id();

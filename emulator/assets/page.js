@@ -370,4 +370,14 @@
     }
     handle(s, msg);
   });
+
+  // "?open=<block id>" opens that block's first app right away (handy while developing).
+  var openParam = new URL(location.href).searchParams.get('open');
+  if (openParam && /^\d+$/.test(openParam)) {
+    var autoItem = document.querySelector('.emu-block[data-id="' + openParam + '"] .emu-menu-item');
+    if (autoItem) {
+      openApp(openParam, autoItem.getAttribute('data-handler'), autoItem.getAttribute('data-placement'),
+        autoItem.closest('.emu-toolbar').querySelector('.emu-more'));
+    }
+  }
 })();

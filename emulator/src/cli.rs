@@ -113,9 +113,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, Str
         }
         let value = match inline {
             Some(v) => v,
-            None => it
-                .next()
-                .ok_or_else(|| format!("{flag} needs a value"))?,
+            None => it.next().ok_or_else(|| format!("{flag} needs a value"))?,
         };
         match flag.as_str() {
             "--addr" => cfg.addr = parse_loopback_addr("--addr", &value)?,
@@ -123,7 +121,9 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, Str
             "--app-dir" => cfg.app_dir = Some(PathBuf::from(value)),
             "--app-handler" => {
                 if !(value.starts_with("http://") || value.starts_with("https://")) {
-                    return Err(format!("--app-handler: expected an http(s) URL, got {value:?}"));
+                    return Err(format!(
+                        "--app-handler: expected an http(s) URL, got {value:?}"
+                    ));
                 }
                 cfg.app_handler = Some(value)
             }
@@ -206,7 +206,10 @@ mod tests {
 
     #[test]
     fn localhost_is_loopback() {
-        assert_eq!(run(&["--addr", "localhost:7"]).unwrap().addr.to_string(), "127.0.0.1:7");
+        assert_eq!(
+            run(&["--addr", "localhost:7"]).unwrap().addr.to_string(),
+            "127.0.0.1:7"
+        );
     }
 
     #[test]

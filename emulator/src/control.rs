@@ -24,7 +24,7 @@ pub fn page_uri(site_id: u64, lid: u64) -> String {
     format!("/sites/site/{site_id}/view/{lid}/")
 }
 
-pub fn router(app: AppState) -> Router<AppState> {
+pub fn router() -> Router<AppState> {
     Router::new()
         .route("/_emulator/state", get(state))
         .route(
@@ -40,10 +40,10 @@ pub fn router(app: AppState) -> Router<AppState> {
         .route("/_emulator/refresh-auth", post(refresh_auth))
         .route("/_emulator/block/{id}", get(block))
         .route("/_emulator/log", post(frame_log))
-        .route_layer(middleware::from_fn_with_state(app, loopback_only))
+        .route_layer(middleware::from_fn(loopback_only))
 }
 
-async fn loopback_only(State(_app): State<AppState>, req: Request, next: Next) -> Response<Body> {
+async fn loopback_only(req: Request, next: Next) -> Response<Body> {
     let local = req
         .extensions()
         .get::<ConnCtl>()
@@ -181,8 +181,7 @@ fn request_host(headers: &HeaderMap) -> Option<String> {
     let h = headers.get(header::HOST)?.to_str().ok()?.trim();
     let sane = !h.is_empty()
         && h.len() < 256
-        && h
-            .chars()
+        && h.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ':' | '-' | '[' | ']'));
     sane.then(|| h.to_string())
 }
@@ -213,7 +212,8 @@ async fn open(State(app): State<AppState>, req: Request) -> Response<Body> {
         .find(|b| {
             b.matches_block(&block.code)
                 && b.handler == handler
-                && (wanted_placement.is_empty() || b.placement.eq_ignore_ascii_case(&wanted_placement))
+                && (wanted_placement.is_empty()
+                    || b.placement.eq_ignore_ascii_case(&wanted_placement))
         })
         .cloned()
     else {
@@ -230,7 +230,11 @@ async fn open(State(app): State<AppState>, req: Request) -> Response<Body> {
     });
     // The portal may send the code part of PLACEMENT in lower case in the POST.
     let suffix = binding.suffix().to_string();
-    let placement_post = format!("{}{}", crate::store::PLACEMENT_PREFIX, suffix.to_lowercase());
+    let placement_post = format!(
+        "{}{}",
+        crate::store::PLACEMENT_PREFIX,
+        suffix.to_lowercase()
+    );
     let placement_upper = binding.placement.to_ascii_uppercase();
     json_response(
         200,

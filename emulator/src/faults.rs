@@ -132,7 +132,10 @@ pub struct Bucket {
 
 impl Bucket {
     pub fn new(now: Instant) -> Self {
-        Bucket { level: 0.0, last: now }
+        Bucket {
+            level: 0.0,
+            last: now,
+        }
     }
 
     /// Drains what leaked since the last call, then admits the request if it fits.
@@ -183,7 +186,10 @@ mod tests {
         .unwrap();
         assert_eq!(f.refresh_block, RefreshBlock::Ignore);
         assert_eq!(f.latency_ms, Some(5));
-        assert_eq!(f.take_rest_fault("landing.block.getlist"), Some(FaultKind::Drop));
+        assert_eq!(
+            f.take_rest_fault("landing.block.getlist"),
+            Some(FaultKind::Drop)
+        );
         assert_eq!(f.take_rest_fault("landing.block.getlist"), None);
         assert_eq!(f.take_rest_fault("batch"), Some(FaultKind::Http500));
         assert_eq!(f.take_rest_fault("batch"), Some(FaultKind::Http500));

@@ -684,8 +684,8 @@ fn node_op(kind: &str, key: &str, value: &Value) -> Result<Option<Op>, EditError
 /// `landing.block.updatenodes`: applies `data` to the block's HTML.
 /// Selectors not in the manifest are ignored; empty `data` is `NODES_NOT_FOUND`.
 pub fn update_nodes(html: &str, manifest: &Value, data: &Value) -> Result<String, EditError> {
-    let entries = data_entries(data)?
-        .ok_or_else(|| EditError::new("NODES_NOT_FOUND", "Nodes not found"))?;
+    let entries =
+        data_entries(data)?.ok_or_else(|| EditError::new("NODES_NOT_FOUND", "Nodes not found"))?;
     let mut plan = Vec::new();
     for (key, value) in entries {
         let (selector, position) = split_position(key)?;
@@ -723,8 +723,8 @@ pub fn update_nodes(html: &str, manifest: &Value, data: &Value) -> Result<String
 
 /// `landing.block.updateattrs`: `{selector[@N]: {attr: value}}` for selectors the manifest knows.
 pub fn update_attrs(html: &str, manifest: &Value, data: &Value) -> Result<String, EditError> {
-    let entries = data_entries(data)?
-        .ok_or_else(|| EditError::new("NODES_NOT_FOUND", "Nodes not found"))?;
+    let entries =
+        data_entries(data)?.ok_or_else(|| EditError::new("NODES_NOT_FOUND", "Nodes not found"))?;
     let mut plan = Vec::new();
     for (key, value) in entries {
         let (selector, position) = split_position(key)?;
@@ -828,17 +828,17 @@ mod tests {
     fn sanitizer_strips_active_content() {
         let dirty = r#"<b onclick="x()">Hi</b><script>alert(1)</script><style>p{}</style><a href=" jav&#x61;script:alert(1)" title="ok">l</a><img src="javascript:x" onerror="y"><i style="width:expression(1)">i</i>"#;
         let clean = sanitize_html(dirty);
-        assert_eq!(
-            clean,
-            r#"<b>Hi</b><a title="ok">l</a><img><i>i</i>"#
-        );
+        assert_eq!(clean, r#"<b>Hi</b><a title="ok">l</a><img><i>i</i>"#);
         let keep = r#"<p class="a">Text <strong>bold</strong> <a href="https://x.test/?a=1&amp;b=2">x</a></p>"#;
         assert_eq!(sanitize_html(keep), keep);
     }
 
     #[test]
     fn entities_decode() {
-        assert_eq!(decode_entities("a&amp;b&#58;&#x3A;&colon;&bogus;&"), "a&b:::&bogus;&");
+        assert_eq!(
+            decode_entities("a&amp;b&#58;&#x3A;&colon;&bogus;&"),
+            "a&b:::&bogus;&"
+        );
     }
 
     #[test]

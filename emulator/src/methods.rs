@@ -164,7 +164,11 @@ fn check_lid(store: &Store, lid: u64) -> Result<(), ApiError> {
 
 /// The block as a reader sees it: the draft in edit mode, else the published page (which
 /// does not exist until the page is published).
-fn visible_block(store: &Store, id: u64, edit: bool) -> Result<(&crate::store::Block, &str), ApiError> {
+fn visible_block(
+    store: &Store,
+    id: u64,
+    edit: bool,
+) -> Result<(&crate::store::Block, &str), ApiError> {
     let b = store.block(id).ok_or_else(ApiError::block_not_found)?;
     if edit {
         Ok((b, b.draft.as_str()))
@@ -305,7 +309,12 @@ fn selector_param(p: &Map<String, Value>) -> Result<String, ApiError> {
 }
 
 /// Validates and adds a binding (shared by `landing.repo.bind` and `/_emulator/bind`).
-pub fn add_binding(store: &mut Store, placement: &str, handler: &str, title: &str) -> Result<(), ApiError> {
+pub fn add_binding(
+    store: &mut Store,
+    placement: &str,
+    handler: &str,
+    title: &str,
+) -> Result<(), ApiError> {
     let placement = placement.trim().to_ascii_uppercase();
     let suffix = placement.strip_prefix(PLACEMENT_PREFIX).unwrap_or("");
     if suffix.is_empty() || suffix.chars().any(char::is_whitespace) {
@@ -372,7 +381,11 @@ fn repo_bind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiEr
 
 fn repo_unbind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
     require(p, &["code"])?;
-    let code = present(p, "code").and_then(Value::as_str).unwrap_or("").trim().to_string();
+    let code = present(p, "code")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_string();
     let handler = present(p, "handler").and_then(Value::as_str).map(str::trim);
     let before = store.bindings.len();
     store.bindings.retain(|b| {
@@ -427,10 +440,26 @@ mod tests {
 
     #[test]
     fn php_truthiness() {
-        for falsy in [json!(null), json!(false), json!(0), json!("0"), json!(""), json!([]), json!(0.0)] {
+        for falsy in [
+            json!(null),
+            json!(false),
+            json!(0),
+            json!("0"),
+            json!(""),
+            json!([]),
+            json!(0.0),
+        ] {
             assert!(!php_truthy(Some(&falsy)), "{falsy}");
         }
-        for truthy in [json!(true), json!(1), json!("1"), json!("false"), json!("no"), json!(" "), json!([0])] {
+        for truthy in [
+            json!(true),
+            json!(1),
+            json!("1"),
+            json!("false"),
+            json!("no"),
+            json!(" "),
+            json!([0]),
+        ] {
             assert!(php_truthy(Some(&truthy)), "{truthy}");
         }
         assert!(!php_truthy(None));

@@ -216,7 +216,11 @@ fn log(app: &AppState, method: &str, status: u16, error: Option<&str>) {
 
 async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body> {
     if req.method() == Method::OPTIONS {
-        return with_cors(text_response(200, "text/plain; charset=utf-8", String::new()));
+        return with_cors(text_response(
+            200,
+            "text/plain; charset=utf-8",
+            String::new(),
+        ));
     }
     let method = method_from_path(req.uri().path());
     let ctl = req.extensions().get::<ConnCtl>().cloned();
@@ -240,7 +244,11 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
     let body = match to_bytes(req.into_body(), BODY_LIMIT).await {
         Ok(b) => b,
         Err(_) => {
-            let e = ApiError::new(400, "INVALID_REQUEST", "The request body could not be read.");
+            let e = ApiError::new(
+                400,
+                "INVALID_REQUEST",
+                "The request body could not be read.",
+            );
             log(&app, &method, e.status, Some(&e.code));
             return error_response(&e);
         }
@@ -334,7 +342,11 @@ async fn fault_response(
     let e = match kind {
         FaultKind::Http500 => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
         FaultKind::Http503 => err(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
-        FaultKind::ExpiredToken => err(401, "expired_token", "The access token provided has expired."),
+        FaultKind::ExpiredToken => err(
+            401,
+            "expired_token",
+            "The access token provided has expired.",
+        ),
         FaultKind::AccessDenied => err(403, "ACCESS_DENIED", "Access denied."),
         FaultKind::MalformedJson => {
             log(app, method, 200, Some("malformed_json"));
@@ -352,7 +364,11 @@ async fn fault_response(
                     ctl.kill.notify_one();
                     return std::future::pending::<Response<Body>>().await;
                 }
-                None => err(500, "INTERNAL_SERVER_ERROR", "connection drop not available"),
+                None => err(
+                    500,
+                    "INTERNAL_SERVER_ERROR",
+                    "connection drop not available",
+                ),
             }
         }
     };
@@ -366,7 +382,10 @@ mod tests {
 
     #[test]
     fn method_names_from_paths() {
-        assert_eq!(method_from_path("/rest/landing.block.getList.json"), "landing.block.getlist");
+        assert_eq!(
+            method_from_path("/rest/landing.block.getList.json"),
+            "landing.block.getlist"
+        );
         assert_eq!(method_from_path("/rest/batch"), "batch");
         assert_eq!(method_from_path("/rest/"), "");
     }
@@ -379,16 +398,24 @@ mod tests {
             br#"{"lid": 2, "params": {"edit_mode": 1}}"#,
         )
         .unwrap();
-        assert_eq!(Value::Object(p), json!({"auth": "q", "lid": 2, "params": {"edit_mode": 1}}));
+        assert_eq!(
+            Value::Object(p),
+            json!({"auth": "q", "lid": 2, "params": {"edit_mode": 1}})
+        );
         let p = parse_params(
             None,
             Some("application/x-www-form-urlencoded"),
             b"auth=a&data%5B.x%400%5D%5Bsrc%5D=s",
         )
         .unwrap();
-        assert_eq!(Value::Object(p), json!({"auth": "a", "data": {".x@0": {"src": "s"}}}));
         assert_eq!(
-            parse_params(None, Some("application/json"), b"{oops").unwrap_err().code,
+            Value::Object(p),
+            json!({"auth": "a", "data": {".x@0": {"src": "s"}}})
+        );
+        assert_eq!(
+            parse_params(None, Some("application/json"), b"{oops")
+                .unwrap_err()
+                .code,
             "INVALID_REQUEST"
         );
     }

@@ -57,15 +57,18 @@ const EMBEDDED: [(&str, &str); 6] = [
 ];
 
 fn parse_fixture(name: &str, text: &str) -> Result<SeedBlock, String> {
-    let v: Value =
-        serde_json::from_str(text).map_err(|e| format!("block fixture {name}: {e}"))?;
+    let v: Value = serde_json::from_str(text).map_err(|e| format!("block fixture {name}: {e}"))?;
     let code = match v.get("code").and_then(Value::as_str) {
         Some(c) if !c.trim().is_empty() => c.trim().to_string(),
         _ => name.trim_end_matches(".json").to_string(),
     };
     let manifest = match v.get("manifest") {
         Some(m @ Value::Object(_)) => m.clone(),
-        _ => return Err(format!("block fixture {name}: \"manifest\" must be an object")),
+        _ => {
+            return Err(format!(
+                "block fixture {name}: \"manifest\" must be an object"
+            ))
+        }
     };
     let content = v
         .get("content")
@@ -306,7 +309,12 @@ impl Store {
             version: 1,
             lid: self.lid,
             blocks: self.blocks.clone(),
-            bindings: self.bindings.iter().filter(|b| !b.builtin).cloned().collect(),
+            bindings: self
+                .bindings
+                .iter()
+                .filter(|b| !b.builtin)
+                .cloned()
+                .collect(),
             access: self.access.to_string(),
             install_finished: self.install_finished,
             page_published: self.page_published,
@@ -353,7 +361,11 @@ impl Store {
     }
 
     /// A new token for an open app. The old one stays valid until it expires, as on the portal.
-    pub fn refresh_token(&mut self, app_sid: &str, refresh_id: Option<&str>) -> Result<Token, String> {
+    pub fn refresh_token(
+        &mut self,
+        app_sid: &str,
+        refresh_id: Option<&str>,
+    ) -> Result<Token, String> {
         let known = self.tokens.values().any(|t| {
             t.app_sid == app_sid && refresh_id.is_none_or(|r| !r.is_empty() && t.refresh_id == r)
         });
@@ -452,7 +464,11 @@ fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}-{}", std::process::id(), ids::hex(8)));
+    let tmp = dir.join(format!(
+        ".{name}.tmp-{}-{}",
+        std::process::id(),
+        ids::hex(8)
+    ));
     let written = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(data)?;
@@ -531,7 +547,10 @@ mod tests {
         assert!(s.refresh_token("sid1", Some("wrong")).is_err());
         assert!(s.refresh_token("other", None).is_err());
         s.expire_all_tokens();
-        assert_eq!(s.check_token(&t2.auth_id, now).unwrap_err(), AuthError::Expired);
+        assert_eq!(
+            s.check_token(&t2.auth_id, now).unwrap_err(),
+            AuthError::Expired
+        );
         assert!(s.refresh_token("sid1", Some(&t2.refresh_id)).is_ok());
     }
 
@@ -566,8 +585,20 @@ mod tests {
         assert_eq!(s2.access, 'W');
         assert!(s2.check_token(&t.auth_id, timefmt::now_millis()).is_ok());
         // The manifest's key order survives the round trip.
-        let keys: Vec<&String> = s2.block(104).unwrap().manifest.as_object().unwrap().keys().collect();
-        assert_eq!(keys[..4], ["block", "cards", "nodes", "style"].iter().collect::<Vec<_>>()[..]);
+        let keys: Vec<&String> = s2
+            .block(104)
+            .unwrap()
+            .manifest
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
+        assert_eq!(
+            keys[..4],
+            ["block", "cards", "nodes", "style"]
+                .iter()
+                .collect::<Vec<_>>()[..]
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 

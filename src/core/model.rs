@@ -230,7 +230,7 @@ pub fn value_from_match(kind: &NodeKind, m: &RawMatch) -> Option<FieldValue> {
 fn read_match(kind: &NodeKind, m: &RawMatch) -> Option<(FieldValue, Preserved)> {
     let mut kept = Preserved::default();
     let value = match kind {
-        NodeKind::Text => FieldValue::Text(m.inner_html.clone()),
+        NodeKind::Text => FieldValue::Text(tidy_html_text(&m.inner_html)),
         NodeKind::Link => {
             let target = m.attr_or_empty("target").trim().to_ascii_lowercase();
             kept.link_markup = m.inner_html.contains('<');
@@ -349,6 +349,22 @@ fn collapse_whitespace(s: &str) -> String {
 
 /// Card label text: trimmed, whitespace collapsed, cut to 60 characters
 /// with '…'.
+/// A text node's HTML as it is shown for editing: the source indentation of
+/// `block.php` (tabs and line breaks, insignificant in HTML) taken off each
+/// line and blank edges dropped, markup untouched. Markup in `<pre>` or
+/// `<textarea>` keeps its whitespace, so such HTML is left as it is.
+pub fn tidy_html_text(html: &str) -> String {
+    let lower = html.to_ascii_lowercase();
+    if lower.contains("<pre") || lower.contains("<textarea") {
+        return html.to_owned();
+    }
+    html.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 pub fn label_text(text: &str) -> String {
     const MAX: usize = 60;
     let collapsed = collapse_whitespace(text);
@@ -1900,14 +1916,15 @@ mod tests {
 
     #[test]
     fn text_compares_verbatim() {
-        let form = single("text", ".t", raw("p", " Hi <i>there</i> ", &[]));
+        // Shown without the source indentation, then compared verbatim.
+        let form = single("text", ".t", raw("p", "\n\t Hi <i>there</i> \n", &[]));
         assert_eq!(
             form.fields[0].original,
-            FieldValue::Text(" Hi <i>there</i> ".into())
+            FieldValue::Text("Hi <i>there</i>".into())
         );
         assert!(updatenodes_data(&form, &form.initial_values()).is_empty());
-        let data = updatenodes_data(&form, &[FieldValue::Text("Hi <i>there</i>".into())]);
-        assert_eq!(data.get(".t@0"), Some(&json!("Hi <i>there</i>")));
+        let data = updatenodes_data(&form, &[FieldValue::Text("Hi <i>there</i> ".into())]);
+        assert_eq!(data.get(".t@0"), Some(&json!("Hi <i>there</i> ")));
     }
 
     #[test]
@@ -2554,5 +2571,18 @@ mod tests {
         );
         assert_eq!(decode_entities("&#128512;"), "😀");
         assert_eq!(decode_entities("&#1114112;"), "&#1114112;");
+    }
+
+    #[test]
+    fn text_html_loses_source_indentation_but_keeps_markup_and_pre() {
+        let html =
+            "\n\t\t<p>Aliquam <b>mattis</b>\n\t\t\tneque.</p>\n\n\t<p>Second<br>line</p>\n\t";
+        assert_eq!(
+            tidy_html_text(html),
+            "<p>Aliquam <b>mattis</b>\nneque.</p>\n<p>Second<br>line</p>"
+        );
+        assert_eq!(tidy_html_text("Plain title"), "Plain title");
+        let pre = "<pre>  keep\n    this</pre>";
+        assert_eq!(tidy_html_text(pre), pre);
     }
 }

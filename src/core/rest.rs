@@ -172,7 +172,17 @@ impl std::error::Error for RestError {}
 ///   anything else (HTML error pages, empty bodies, JSON without result) → `BadResponse`.
 pub fn parse_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, RestError> {
     let result = envelope_result(status, body)?;
-    serde_json::from_value(result).map_err(|e| bad_shape(&e))
+    // Typed from the text so that object key order survives (see `parse_batch`).
+    serde_json::from_str::<Outer<T>>(body)
+        .map(|outer| outer.result)
+        .or_else(|_| serde_json::from_value(result))
+        .map_err(|e| bad_shape(&e))
+}
+
+/// `{"result": T, ...}`: the part of an answer that holds the result.
+#[derive(serde::Deserialize)]
+struct Outer<T> {
+    result: T,
 }
 
 /// Request body for a method: the params object plus `"auth": token` (any `auth` key in
@@ -291,7 +301,17 @@ pub fn parse_batch<T: DeserializeOwned>(
         .ok_or_else(|| RestError::BadResponse("batch result.result is not a map".into()))?;
     let errors = as_map(errors.unwrap_or(Value::Null))
         .ok_or_else(|| RestError::BadResponse("batch result_error is not a map".into()))?;
-    let results = serde_json::from_value(Value::Object(results)).map_err(|e| bad_shape(&e))?;
+    // `T` is read from the text itself, not from the `Value` above: a `Value` map
+    // without serde_json's `preserve_order` sorts its keys, and callers rely on
+    // the portal's key order (a manifest's nodes are in display order).
+    let results = if results.is_empty() {
+        serde_json::from_str("{}")
+    } else {
+        serde_json::from_str::<Outer<Outer<T>>>(body)
+            .map(|outer| outer.result.result)
+            .or_else(|_| serde_json::from_value(Value::Object(results)))
+    }
+    .map_err(|e| bad_shape(&e))?;
     let errors = errors
         .into_iter()
         .map(|(key, value)| {

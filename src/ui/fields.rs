@@ -80,18 +80,23 @@ fn text_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> im
         FieldValue::Text(text) => text,
         _ => String::new(),
     };
+    // Plain text reads as text; markup is shown as source, with a word on why.
+    let has_markup = move || value.with(|v| matches!(v, FieldValue::Text(t) if t.contains('<')));
     let rows = move || (text().lines().count() + 1).clamp(2, 12);
     view! {
         <textarea
             id=id.to_string()
             class="input textarea"
+            class:textarea-html=has_markup
             rows=rows
             aria-describedby=hint_id.clone()
             readonly=move || locked.get()
             prop:value=text
             on:input=move |event| value.set(FieldValue::Text(event_target_value(&event)))
         ></textarea>
-        <p class="hint" id=hint_id>{move || tr(lang.get(), Msg::TextHint)}</p>
+        <p class="hint" id=hint_id hidden=move || !has_markup()>
+            {move || tr(lang.get(), Msg::TextHint)}
+        </p>
     }
 }
 
@@ -175,13 +180,26 @@ fn image_inputs(
         FieldValue::Img { src, .. } => src,
         _ => String::new(),
     };
+    // An address that does not load shows the empty frame, not a broken image.
+    let broken = RwSignal::new(false);
+    Effect::new(move || {
+        src();
+        broken.set(false);
+    });
     view! {
         <div class="image-field">
             <div class="image-preview">
                 {move || {
                     let url = src();
                     previewable(&url).then(|| view! {
-                        <img src=url alt=trf(lang.get(), Msg::ImagePreviewAlt, &[&name()]) loading="lazy" referrerpolicy="no-referrer"/>
+                        <img
+                            src=url
+                            alt=trf(lang.get(), Msg::ImagePreviewAlt, &[&name()])
+                            loading="lazy"
+                            referrerpolicy="no-referrer"
+                            class:broken=move || broken.get()
+                            on:error=move |_| broken.set(true)
+                        />
                     })
                 }}
             </div>
