@@ -24,12 +24,14 @@ step "release build of the app"
 trunk build --release
 scripts/size.sh
 
-step "native tests"
-cargo test --workspace --exclude landing-block-editor
+step "native tests (pure core, REST client, emulator)"
 cargo test -p landing-block-editor --lib --bins
+cargo test -p emulator
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 cargo test -p landing-block-editor --target wasm32-unknown-unknown
 
-step "end-to-end tests (emulator + Chromium)"
-LBE_DIST="$PWD/dist" cargo test -p emulator --test e2e -- --test-threads=1
+step "end-to-end tests (emulator + release build + Chromium)"
+cargo build -q -p emulator
+LBE_DIST="$PWD/dist" LBE_EMULATOR="$PWD/target/debug/emulator" \
+  cargo test -p e2e -- --test-threads=1

@@ -131,3 +131,25 @@ pub async fn detect_host() -> Host {
         None => Host::Standalone,
     }
 }
+
+/// The app origin's local storage, when the browser allows it in this frame.
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+pub fn stored(key: &str) -> Option<String> {
+    local_storage()?.get_item(key).ok()?
+}
+
+/// Best effort: a full or blocked storage only means no draft is kept.
+pub fn store(key: &str, value: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+pub fn unstore(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}

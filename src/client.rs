@@ -15,8 +15,8 @@ use serde_json::{json, Value};
 use crate::core::context::{Auth, Portal, Scope};
 use crate::core::model::{BlockContent, Manifest};
 use crate::core::rest::{
-    self, batch_params, parse_batch, parse_envelope, rate_limit_backoff_ms, request_body,
-    token_is_stale, BatchCommand, RestError, REQUEST_TIMEOUT_MS,
+    batch_params, parse_batch, parse_envelope, rate_limit_backoff_ms, request_body, token_is_stale,
+    BatchCommand, RestError, REQUEST_TIMEOUT_MS,
 };
 
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -301,11 +301,6 @@ impl RestClient {
             Err(err) => Err(err),
         }
     }
-}
-
-/// Exposed for the UI: whether an error deserves a "Try again" button.
-pub fn can_retry(err: &RestError) -> bool {
-    err.is_retryable() || matches!(err, rest::RestError::ExpiredToken)
 }
 
 #[cfg(test)]

@@ -186,7 +186,15 @@ struct Mounted {
     _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
 }
 
+/// Mounts the app on a clean slate: no drafts left by earlier tests.
 fn mount(platform: Platform) -> Mounted {
+    if let Ok(Some(storage)) = window().local_storage() {
+        let _ = storage.clear();
+    }
+    mount_keeping_storage(platform)
+}
+
+fn mount_keeping_storage(platform: Platform) -> Mounted {
     let document = document();
     let root: HtmlElement = document
         .create_element("div")
@@ -713,4 +721,44 @@ async fn the_native_frame_protocol_formats_commands_and_ignores_foreign_messages
     );
     assert!(ids.iter().all(|id| !id.is_empty()));
     assert_ne!(ids[0], ids[1]);
+}
+
+#[wasm_bindgen_test]
+async fn unsaved_edits_survive_a_closed_slider_and_come_back_on_reopen() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let title = format!("[data-key='{TITLE_KEY}'] textarea");
+    {
+        let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
+        let app = mount(platform_with_bx24(transport));
+        app.wait_for("the fields", |a| a.all(".field").len() == 4)
+            .await;
+        app.type_into(&title, "Half-written title");
+        app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+        // The slider goes away without Save or Close: the app is unmounted.
+    }
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X"), ok(r#"{"result":true}"#)]);
+    let app = mount_keeping_storage(platform_with_bx24(transport.clone()));
+    app.wait_for("the restored edit", |a| a.one("#draft-restored").is_some())
+        .await;
+    assert_eq!(app.value(&title), "Half-written title");
+    assert!(!app.disabled("#save"), "the restored edit is unsaved");
+    app.click("#save");
+    app.wait_for("the saved state", |a| a.text(".status").contains("Saved."))
+        .await;
+    assert_eq!(
+        transport.requests()[1].1["data"][TITLE_KEY],
+        "Half-written title"
+    );
+    drop(app);
+
+    // Saved: nothing comes back the next time.
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
+    let app = mount_keeping_storage(platform_with_bx24(transport));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    assert!(app.one("#draft-restored").is_none());
+    assert!(app.disabled("#save"));
 }

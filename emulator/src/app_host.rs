@@ -85,11 +85,11 @@ async fn index(dir: &Path) -> Response<Body> {
 }
 
 async fn serve(State(dir): State<Arc<PathBuf>>, req: Request) -> Response<Body> {
+    // The portal opens a handler with a form POST: a POST to a file that exists
+    // (a handler page other than the app's) gets that file, anything else the
+    // app's index.html, as a static host configured for Bitrix24 does.
     let method = req.method().clone();
-    if method == Method::POST {
-        return index(&dir).await;
-    }
-    if method != Method::GET && method != Method::HEAD {
+    if method != Method::GET && method != Method::HEAD && method != Method::POST {
         return text_response(
             405,
             "text/plain; charset=utf-8",

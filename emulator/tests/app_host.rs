@@ -78,7 +78,16 @@ async fn serves_files_and_index_fallback() {
     .await;
     assert_eq!(r.status, 200);
     assert!(r.body.contains("app v1"));
-    let r = post_form(app, "/pkg/app_bg.wasm", "").await;
+    // A POST to a page that exists (another handler, e.g. a probe page) gets that page.
+    fs::write(
+        dist.join("probe.html"),
+        "<!doctype html><title>probe</title>",
+    )
+    .unwrap();
+    let r = post_form(app, "/probe.html?APP_SID=abc", "AUTH_ID=x").await;
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("probe"), "{}", r.body);
+    let r = post_form(app, "/handler/", "AUTH_ID=x").await;
     assert!(r.body.contains("app v1"));
     assert_eq!(
         request(app, "PUT", "/", &[], b"").await.unwrap().status,

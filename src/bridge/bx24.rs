@@ -62,8 +62,13 @@ fn unavailable(err: JsValue) -> BridgeError {
     BridgeError::Unavailable(text)
 }
 
+/// What the library returned, as JSON data (functions and cycles become null).
 fn to_json(value: JsValue) -> Value {
-    serde_wasm_bindgen::from_value(value).unwrap_or(Value::Null)
+    js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or(Value::Null)
 }
 
 /// Calls `start` with a one-shot JS callback and waits for it, or times out.

@@ -2,6 +2,7 @@
 //! of the browser and is tested natively with `cargo test`.
 
 pub mod context;
+pub mod draft;
 pub mod i18n;
 pub mod manifest;
 pub mod model;

@@ -69,7 +69,7 @@ pub struct Extracted {
 // Typed values and the form
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FieldValue {
     /// The node's inner HTML, kept verbatim (inline markup survives).
     Text(String),

@@ -171,11 +171,10 @@ impl std::error::Error for RestError {}
 ///   `InternalServerError`; other 5xx and 429 (a proxy's rate limit page) → `Http(status)`;
 ///   anything else (HTML error pages, empty bodies, JSON without result) → `BadResponse`.
 pub fn parse_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, RestError> {
-    let result = envelope_result(status, body)?;
+    envelope_result(status, body)?;
     // Typed from the text so that object key order survives (see `parse_batch`).
     serde_json::from_str::<Outer<T>>(body)
         .map(|outer| outer.result)
-        .or_else(|_| serde_json::from_value(result))
         .map_err(|e| bad_shape(&e))
 }
 
@@ -309,7 +308,12 @@ pub fn parse_batch<T: DeserializeOwned>(
     } else {
         serde_json::from_str::<Outer<Outer<T>>>(body)
             .map(|outer| outer.result.result)
-            .or_else(|_| serde_json::from_value(Value::Object(results)))
+            // PHP lists (keys 0..n) were turned into maps above; read those from
+            // their text too, which keeps one deserializer in the wasm.
+            .or_else(|_| {
+                serde_json::to_string(&Value::Object(results))
+                    .and_then(|t| serde_json::from_str(&t))
+            })
     }
     .map_err(|e| bad_shape(&e))?;
     let errors = errors

@@ -9,6 +9,8 @@ use serde_json::json;
 use super::fields::FieldEditor;
 use super::{use_lang, Loaded, Session};
 use crate::bridge::BridgeError;
+use crate::browser;
+use crate::core::draft;
 use crate::core::i18n::{tr, trf, Msg};
 use crate::core::model::{changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind};
 use crate::core::rest::RestError;
@@ -60,12 +62,18 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     let lang = use_lang();
     let can_edit = loaded.access.can_edit_content();
     let form = RwSignal::new(loaded.form.clone());
-    let values: Vec<RwSignal<FieldValue>> = loaded
-        .form
-        .fields
-        .iter()
-        .map(|field| RwSignal::new(field.original.clone()))
-        .collect();
+    // Edits left unsaved last time (slider closed, reload) come back.
+    let draft_key = draft::storage_key(
+        &session.ctx.portal.domain,
+        session.ctx.page_id,
+        session.ctx.block_id,
+    );
+    let (initial, restored) = match browser::stored(&draft_key).and_then(|t| draft::parse(&t)) {
+        Some(saved) if can_edit => draft::restore(&loaded.form, &saved),
+        _ => (loaded.form.initial_values(), 0),
+    };
+    let has_restored = move || restored != 0;
+    let values: Vec<RwSignal<FieldValue>> = initial.into_iter().map(RwSignal::new).collect();
     let values = StoredValue::new(values);
     let current =
         move || values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>());
@@ -73,6 +81,17 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
         let current = current();
         form.with(|form| changed_count(form, &current))
     });
+    // Every change is kept until it is saved or discarded.
+    if can_edit {
+        let key = draft_key.clone();
+        Effect::new(move || {
+            let current = current();
+            match form.with(|form| draft::capture(form, &current)) {
+                Some(draft) => browser::store(&key, &draft::to_text(&draft)),
+                None => browser::unstore(&key),
+            }
+        });
+    }
     let retrying = RwSignal::new(false);
     session.client.set_retry_notice(Rc::new(move || {
         retrying.try_set(true);
@@ -234,6 +253,11 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
             <Show when=move || read_only>
                 <p class="notice notice-warning" role="note">
                     {move || trf(lang.get(), Msg::ReadOnlyNotice, &[messages::access(lang.get(), access)])}
+                </p>
+            </Show>
+            <Show when=has_restored>
+                <p class="notice" role="status" id="draft-restored">
+                    {move || trf(lang.get(), Msg::DraftRestored, &[&restored.to_string()])}
                 </p>
             </Show>
             <Show when=move || no_fields>

@@ -1,0 +1,10 @@
+//! End-to-end tests: the emulator's editor page, the app's release build and the official
+//! Bitrix24 JS SDK in real Chromium. Run with `cargo test -p e2e -- --test-threads=1`
+//! after `trunk build --release` (see the crate's lib.rs for the environment it reads).
+
+mod close;
+mod faults;
+mod fixtures;
+mod flow;
+mod lang;
+mod sdk;

@@ -1,0 +1,160 @@
+//! Unsaved edits kept in the browser's storage, so that a slider closed by
+//! the portal, a reload or a crash does not lose them. Restored only onto
+//! fields whose loaded value is still the one the edit started from.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{BlockForm, FieldValue};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DraftEdit {
+    /// `selector@N`.
+    pub key: String,
+    /// The value the edit started from.
+    pub original: FieldValue,
+    pub value: FieldValue,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub edits: Vec<DraftEdit>,
+}
+
+/// Where a block's draft is stored: one per portal, page and block.
+pub fn storage_key(domain: &str, page_id: u64, block_id: u64) -> String {
+    format!("lbe-draft:{domain}:{page_id}:{block_id}")
+}
+
+/// The changed fields, or `None` when nothing differs.
+pub fn capture(form: &BlockForm, current: &[FieldValue]) -> Option<Draft> {
+    let edits: Vec<DraftEdit> = form
+        .fields
+        .iter()
+        .zip(current)
+        .filter(|(field, value)| field.original != **value)
+        .map(|(field, value)| DraftEdit {
+            key: field.key.clone(),
+            original: field.original.clone(),
+            value: value.clone(),
+        })
+        .collect();
+    (!edits.is_empty()).then_some(Draft { edits })
+}
+
+/// The form's values with the draft applied, and how many edits applied.
+/// An edit whose field is gone, changed shape, or was changed by someone else
+/// since (its loaded value is no longer the edit's starting point) is dropped.
+pub fn restore(form: &BlockForm, draft: &Draft) -> (Vec<FieldValue>, usize) {
+    let mut values = form.initial_values();
+    let mut applied = 0;
+    for edit in &draft.edits {
+        let Some(index) = form.fields.iter().position(|f| f.key == edit.key) else {
+            continue;
+        };
+        let field = &form.fields[index];
+        if field.original == edit.original && edit.value.fits(&field.kind) {
+            values[index] = edit.value.clone();
+            applied += 1;
+        }
+    }
+    (values, applied)
+}
+
+/// Parses stored text; anything unreadable is no draft.
+pub fn parse(text: &str) -> Option<Draft> {
+    serde_json::from_str(text).ok()
+}
+
+pub fn to_text(draft: &Draft) -> String {
+    serde_json::to_string(draft).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::{build_form, Extracted, Manifest, RawMatch};
+
+    fn form() -> BlockForm {
+        let manifest = Manifest::from_json(
+            r#"{"block":{"name":"B"},"nodes":{".t":{"type":"text","name":"T"},".l":{"type":"link","name":"L"}},"cards":[]}"#,
+        )
+        .unwrap_or_default();
+        let text = |html: &str| RawMatch {
+            tag: "h1".into(),
+            inner_html: html.into(),
+            text: html.into(),
+            ..RawMatch::default()
+        };
+        let link = RawMatch {
+            tag: "a".into(),
+            inner_html: "Go".into(),
+            text: "Go".into(),
+            attrs: vec![("href".into(), "/x".into())],
+            ..RawMatch::default()
+        };
+        build_form(
+            &manifest,
+            &Extracted {
+                nodes: vec![vec![text("One"), text("Two")], vec![link]],
+                card_counts: vec![],
+            },
+        )
+    }
+
+    #[test]
+    fn nothing_changed_is_no_draft() {
+        let form = form();
+        assert_eq!(capture(&form, &form.initial_values()), None);
+    }
+
+    #[test]
+    fn a_draft_round_trips_through_text_and_restores_the_edits() {
+        let form = form();
+        let mut values = form.initial_values();
+        values[1] = FieldValue::Text("Second <b>edited</b>".into());
+        let draft = capture(&form, &values).expect("a draft");
+        assert_eq!(draft.edits.len(), 1);
+        assert_eq!(draft.edits[0].key, ".t@1");
+        let stored = parse(&to_text(&draft)).expect("parses");
+        let (restored, applied) = restore(&form, &stored);
+        assert_eq!(applied, 1);
+        assert_eq!(restored, values);
+    }
+
+    #[test]
+    fn edits_on_content_changed_since_or_gone_are_dropped() {
+        let form = form();
+        let draft = Draft {
+            edits: vec![
+                DraftEdit {
+                    key: ".t@0".into(),
+                    original: FieldValue::Text("Somebody else's".into()),
+                    value: FieldValue::Text("Mine".into()),
+                },
+                DraftEdit {
+                    key: ".gone@0".into(),
+                    original: FieldValue::Text("x".into()),
+                    value: FieldValue::Text("y".into()),
+                },
+                DraftEdit {
+                    key: ".l@0".into(),
+                    original: form.fields[2].original.clone(),
+                    value: FieldValue::Text("not a link".into()),
+                },
+            ],
+        };
+        let (restored, applied) = restore(&form, &draft);
+        assert_eq!(applied, 0);
+        assert_eq!(restored, form.initial_values());
+    }
+
+    #[test]
+    fn unreadable_storage_is_no_draft() {
+        assert_eq!(parse("{not json"), None);
+        assert_eq!(parse(r#"{"edits":[{"key":1}]}"#), None);
+        assert_eq!(
+            storage_key("acme.bitrix24.com", 3, 7),
+            "lbe-draft:acme.bitrix24.com:3:7"
+        );
+    }
+}
