@@ -298,6 +298,41 @@ fn platform_with_bx24(transport: Rc<StubTransport>) -> Platform {
     }
 }
 
+type Answer = Result<HttpResponse, TransportError>;
+
+/// Block 31.1 opened through the BX24 double with `access`, its four fields
+/// shown; `then` are the transport's answers after the opening batch.
+async fn open_two_cols(
+    access: &str,
+    answer_refresh: bool,
+    then: Vec<Answer>,
+) -> (Mounted, Rc<StubTransport>) {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        answer_refresh,
+    );
+    let mut answers = vec![open_answer(TWO_COLS, access)];
+    answers.extend(then);
+    let transport = StubTransport::new(answers);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    (app, transport)
+}
+
+impl Mounted {
+    /// Types into the title and waits until Save is enabled.
+    async fn edit_title(&self, text: &str) {
+        self.type_into(&title_css(), text);
+        self.wait_for("save enabled", |a| !a.disabled("#save"))
+            .await;
+    }
+}
+
+fn title_css() -> String {
+    format!("[data-key='{TITLE_KEY}'] textarea")
+}
+
 fn calls() -> Vec<Value> {
     serde_json::from_str(&bx24_calls()).unwrap_or_default()
 }
@@ -308,14 +343,7 @@ const TITLE_KEY: &str = ".landing-block-node-title@0";
 
 #[wasm_bindgen_test]
 async fn loads_a_fixture_edits_and_saves_the_exact_payload_then_refreshes_the_block() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
-        true,
-    );
-    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X"), ok(r#"{"result":true}"#)]);
-    let app = mount(platform_with_bx24(transport.clone()));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
+    let (app, transport) = open_two_cols("X", true, vec![ok(r#"{"result":true}"#)]).await;
 
     // Header: name from the manifest, code, ids and access in words.
     assert!(app.text(".block-name").starts_with("Text with a button"));
@@ -431,22 +459,18 @@ async fn loads_a_fixture_edits_and_saves_the_exact_payload_then_refreshes_the_bl
 
 #[wasm_bindgen_test]
 async fn a_failed_save_keeps_the_edits_and_a_retry_saves_them() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+    let (app, transport) = open_two_cols(
+        "X",
         true,
-    );
-    let transport = StubTransport::new(vec![
-        open_answer(TWO_COLS, "X"),
-        error(500, "INTERNAL_SERVER_ERROR"),
-        Err(TransportError::Network),
-        ok(r#"{"result":true}"#),
-    ]);
-    let app = mount(platform_with_bx24(transport.clone()));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
-    let title = format!("[data-key='{TITLE_KEY}'] textarea");
-    app.type_into(&title, "Kept title");
-    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+        vec![
+            error(500, "INTERNAL_SERVER_ERROR"),
+            Err(TransportError::Network),
+            ok(r#"{"result":true}"#),
+        ],
+    )
+    .await;
+    let title = title_css();
+    app.edit_title("Kept title").await;
 
     app.click("#save");
     app.wait_for("the error", |a| a.one(".status-error").is_some())
@@ -475,18 +499,12 @@ async fn a_failed_save_keeps_the_edits_and_a_retry_saves_them() {
 
 #[wasm_bindgen_test]
 async fn an_expired_token_is_refreshed_through_the_bridge_and_the_save_retried_once() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+    let (app, transport) = open_two_cols(
+        "X",
         true,
-    );
-    let transport = StubTransport::new(vec![
-        open_answer(TWO_COLS, "X"),
-        error(401, "expired_token"),
-        ok(r#"{"result":true}"#),
-    ]);
-    let app = mount(platform_with_bx24(transport.clone()));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
+        vec![error(401, "expired_token"), ok(r#"{"result":true}"#)],
+    )
+    .await;
     app.type_into(
         &format!("[data-key='{TITLE_KEY}'] textarea"),
         "After refresh",
@@ -506,16 +524,8 @@ async fn an_expired_token_is_refreshed_through_the_bridge_and_the_save_retried_o
 
 #[wasm_bindgen_test]
 async fn an_unanswered_refresh_block_reports_saved_but_unconfirmed() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
-        false,
-    );
-    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X"), ok(r#"{"result":true}"#)]);
-    let app = mount(platform_with_bx24(transport.clone()));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
-    app.type_into(&format!("[data-key='{TITLE_KEY}'] textarea"), "Unconfirmed");
-    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    let (app, transport) = open_two_cols("X", false, vec![ok(r#"{"result":true}"#)]).await;
+    app.edit_title("Unconfirmed").await;
     app.click("#save");
     app.wait_for("the unconfirmed note", |a| {
         a.one(".status-warning").is_some()
@@ -527,26 +537,15 @@ async fn an_unanswered_refresh_block_reports_saved_but_unconfirmed() {
 
 #[wasm_bindgen_test]
 async fn access_denied_on_save_says_so_and_keeps_the_edits() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
-        true,
-    );
-    let transport = StubTransport::new(vec![
-        open_answer(TWO_COLS, "W"),
-        error(403, "ACCESS_DENIED"),
-    ]);
-    let app = mount(platform_with_bx24(transport.clone()));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
-    let title = format!("[data-key='{TITLE_KEY}'] textarea");
-    app.type_into(&title, "Denied");
-    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    let (app, transport) = open_two_cols("W", true, vec![error(403, "ACCESS_DENIED")]).await;
+    app.edit_title("Denied").await;
     app.click("#save");
     app.wait_for("the denial", |a| {
         a.text(".status").contains("do not have permission")
     })
     .await;
-    assert_eq!(app.value(&title), "Denied");
+    assert_eq!(app.value(&title_css()), "Denied");
+    assert_eq!(transport.requests().len(), 2, "a denial is not retried");
     assert!(
         calls().iter().all(|c| c[0] != "placement.call"),
         "no refresh after a failed save"
@@ -555,14 +554,7 @@ async fn access_denied_on_save_says_so_and_keeps_the_edits() {
 
 #[wasm_bindgen_test]
 async fn design_only_access_shows_a_read_only_view() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
-        true,
-    );
-    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "V")]);
-    let app = mount(platform_with_bx24(transport));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
+    let (app, _) = open_two_cols("V", true, vec![]).await;
     assert!(app.one("#save").is_none());
     assert!(app.text(".notice-warning").contains("design only"));
     let title = app
@@ -617,15 +609,8 @@ async fn cards_are_grouped_and_addressed_by_position() {
 
 #[wasm_bindgen_test]
 async fn discard_restores_the_loaded_values() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
-        true,
-    );
-    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
-    let app = mount(platform_with_bx24(transport));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
-    let title = format!("[data-key='{TITLE_KEY}'] textarea");
+    let (app, _) = open_two_cols("X", true, vec![]).await;
+    let title = title_css();
     let original = app.value(&title);
     app.type_into(&title, "Throwaway");
     app.wait_for("discard enabled", |a| !a.disabled("#discard"))
@@ -638,16 +623,8 @@ async fn discard_restores_the_loaded_values() {
 
 #[wasm_bindgen_test]
 async fn close_with_unsaved_changes_asks_first() {
-    install_bx24_double(
-        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
-        true,
-    );
-    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
-    let app = mount(platform_with_bx24(transport));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
-    app.type_into(&format!("[data-key='{TITLE_KEY}'] textarea"), "Unsaved");
-    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    let (app, _) = open_two_cols("X", true, vec![]).await;
+    app.edit_title("Unsaved").await;
     app.click("#close");
     app.wait_for("the question", |a| a.one(".confirm").is_some())
         .await;
@@ -729,7 +706,7 @@ async fn unsaved_edits_survive_a_closed_slider_and_come_back_on_reopen() {
         &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
         true,
     );
-    let title = format!("[data-key='{TITLE_KEY}'] textarea");
+    let title = title_css();
     {
         let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
         let app = mount(platform_with_bx24(transport));
