@@ -77,6 +77,18 @@ pub fn read_only_reason(lang: Lang, kind: &NodeKind) -> String {
     }
 }
 
+/// A read-only node's name: the manifest's, else what the node is (design
+/// backgrounds the portal adds come without a name).
+pub fn read_only_name(lang: Lang, name: &str, kind: &NodeKind) -> String {
+    if !name.is_empty() {
+        name.to_string()
+    } else if *kind == NodeKind::StyleImg {
+        tr(lang, Msg::BlockBackground).into()
+    } else {
+        tr(lang, Msg::UnnamedNode).into()
+    }
+}
+
 pub fn kind_name(lang: Lang, kind: &NodeKind) -> &'static str {
     tr(
         lang,

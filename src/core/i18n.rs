@@ -172,11 +172,12 @@ pub enum Msg {
     InstallDone,
     InstallNeedsAdmin,
     DraftRestored,
+    BlockBackground,
 }
 
 impl Msg {
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 93] = [
+    pub const ALL: [Msg; 94] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -270,6 +271,7 @@ impl Msg {
         Msg::InstallDone,
         Msg::InstallNeedsAdmin,
         Msg::DraftRestored,
+        Msg::BlockBackground,
     ];
 }
 
@@ -369,6 +371,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::InstallDone => "Done: open a page in the Sites editor, point at a block and choose More → {0}.",
         Msg::InstallNeedsAdmin => "Only a portal administrator can add the app to the blocks.",
         Msg::DraftRestored => "Your unsaved edits from the last time were restored ({0}). Save them, or discard them to go back to the block as it is.",
+        Msg::BlockBackground => "Block background",
     }
 }
 
@@ -471,6 +474,7 @@ fn ru(msg: Msg) -> &'static str {
         Msg::InstallDone => "Готово: откройте страницу в редакторе сайтов, наведите на блок и выберите «Ещё» → «{0}».",
         Msg::InstallNeedsAdmin => "Добавить приложение в блоки может только администратор портала.",
         Msg::DraftRestored => "Восстановлены ваши несохранённые изменения с прошлого раза ({0}). Сохраните их или отмените, чтобы вернуться к текущему виду блока.",
+        Msg::BlockBackground => "Фон блока",
     }
 }
 
@@ -571,6 +575,7 @@ fn de(msg: Msg) -> &'static str {
         Msg::InstallDone => "Fertig: Öffnen Sie eine Seite im Website-Editor, zeigen Sie auf einen Block und wählen Sie „Mehr“ → „{0}“.",
         Msg::InstallNeedsAdmin => "Nur ein Portaladministrator kann die App den Blöcken hinzufügen.",
         Msg::DraftRestored => "Ihre nicht gespeicherten Änderungen vom letzten Mal wurden wiederhergestellt ({0}). Speichern Sie sie oder verwerfen Sie sie, um zum aktuellen Stand des Blocks zurückzukehren.",
+        Msg::BlockBackground => "Blockhintergrund",
     }
 }
 
@@ -671,6 +676,7 @@ fn la(msg: Msg) -> &'static str {
         Msg::InstallDone => "Listo: abra una página en el editor de sitios, señale un bloque y elija Más → “{0}”.",
         Msg::InstallNeedsAdmin => "Solo un administrador del portal puede añadir la aplicación a los bloques.",
         Msg::DraftRestored => "Se restauraron sus cambios sin guardar de la última vez ({0}). Guárdelos o descártelos para volver al bloque tal como está.",
+        Msg::BlockBackground => "Fondo del bloque",
     }
 }
 
@@ -771,6 +777,7 @@ fn br(msg: Msg) -> &'static str {
         Msg::InstallDone => "Pronto: abra uma página no editor de sites, aponte para um bloco e escolha Mais → “{0}”.",
         Msg::InstallNeedsAdmin => "Somente um administrador do portal pode adicionar o aplicativo aos blocos.",
         Msg::DraftRestored => "Suas alterações não salvas da última vez foram restauradas ({0}). Salve-as ou descarte-as para voltar ao bloco como está.",
+        Msg::BlockBackground => "Fundo do bloco",
     }
 }
 
@@ -870,6 +877,7 @@ fn pl(msg: Msg) -> &'static str {
         Msg::InstallDone => "Gotowe: otwórz stronę w edytorze stron, wskaż blok i wybierz Więcej → „{0}”.",
         Msg::InstallNeedsAdmin => "Tylko administrator portalu może dodać aplikację do bloków.",
         Msg::DraftRestored => "Przywrócono niezapisane zmiany z poprzedniego razu ({0}). Zapisz je lub odrzuć, aby wrócić do bieżącej wersji bloku.",
+        Msg::BlockBackground => "Tło bloku",
     }
 }
 
@@ -971,6 +979,7 @@ fn fr(msg: Msg) -> &'static str {
         Msg::InstallDone => "C’est fait : ouvrez une page dans l’éditeur de sites, pointez un bloc et choisissez Plus → « {0} ».",
         Msg::InstallNeedsAdmin => "Seul un administrateur du portail peut ajouter l’application aux blocs.",
         Msg::DraftRestored => "Vos modifications non enregistrées de la dernière fois ont été restaurées ({0}). Enregistrez-les ou annulez-les pour revenir au bloc tel qu’il est.",
+        Msg::BlockBackground => "Arrière-plan du bloc",
     }
 }
 
@@ -1070,6 +1079,7 @@ fn ua(msg: Msg) -> &'static str {
         Msg::InstallDone => "Готово: відкрийте сторінку в редакторі сайтів, наведіть на блок і виберіть «Ще» → «{0}».",
         Msg::InstallNeedsAdmin => "Додати застосунок до блоків може лише адміністратор порталу.",
         Msg::DraftRestored => "Відновлено ваші незбережені зміни з минулого разу ({0}). Збережіть їх або скасуйте, щоб повернутися до поточного вигляду блоку.",
+        Msg::BlockBackground => "Тло блоку",
     }
 }
 
@@ -1239,6 +1249,7 @@ mod tests {
             InstallDone,
             InstallNeedsAdmin,
             DraftRestored,
+            BlockBackground,
         ]
     }
 

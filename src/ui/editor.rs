@@ -282,11 +282,10 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                                 view! {
                                     <li>
                                         <span class="readonly-name">
-                                            {move || if name.is_empty() {
-                                                tr(lang.get(), Msg::UnnamedNode).to_string()
-                                            } else {
-                                                name.clone()
-                                            }}
+                                            {
+                                                let kind = kind.clone();
+                                                move || messages::read_only_name(lang.get(), &name, &kind)
+                                            }
                                         </span>
                                         <code class="selector">{node.selector.clone()}</code>
                                         <span class="readonly-reason">
