@@ -739,3 +739,24 @@ async fn unsaved_edits_survive_a_closed_slider_and_come_back_on_reopen() {
     assert!(app.one("#draft-restored").is_none());
     assert!(app.disabled("#save"));
 }
+
+#[wasm_bindgen_test]
+async fn a_script_address_is_refused_before_anything_is_sent() {
+    let (app, transport) = open_two_cols("X", true, vec![ok(r#"{"result":true}"#)]).await;
+    let url = "[data-key='.landing-block-node-button@0'] input[type=url]";
+    app.type_into(url, "javascript:alert(document.cookie)");
+    app.wait_for("the refusal", |a| a.one(".field-error").is_some())
+        .await;
+    assert!(app.disabled("#save"));
+    app.type_into(url, "https://example.com/");
+    app.wait_for("save enabled", |a| !a.disabled("#save")).await;
+    assert!(app.one(".field-error").is_none());
+    app.click("#save");
+    app.wait_for("the saved state", |a| a.text(".status").contains("Saved."))
+        .await;
+    let data = &transport.requests()[1].1["data"];
+    assert_eq!(
+        data[".landing-block-node-button@0"]["href"],
+        "https://example.com/"
+    );
+}

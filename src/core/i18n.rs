@@ -173,11 +173,12 @@ pub enum Msg {
     InstallNeedsAdmin,
     DraftRestored,
     BlockBackground,
+    UnsafeUrl,
 }
 
 impl Msg {
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 94] = [
+    pub const ALL: [Msg; 95] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -272,6 +273,7 @@ impl Msg {
         Msg::InstallNeedsAdmin,
         Msg::DraftRestored,
         Msg::BlockBackground,
+        Msg::UnsafeUrl,
     ];
 }
 
@@ -372,6 +374,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Only a portal administrator can add the app to the blocks.",
         Msg::DraftRestored => "Your unsaved edits from the last time were restored ({0}). Save them, or discard them to go back to the block as it is.",
         Msg::BlockBackground => "Block background",
+        Msg::UnsafeUrl => "This address would run a script on the page, so it cannot be saved. Use a web address (https://…) or a page path.",
     }
 }
 
@@ -475,6 +478,7 @@ fn ru(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Добавить приложение в блоки может только администратор портала.",
         Msg::DraftRestored => "Восстановлены ваши несохранённые изменения с прошлого раза ({0}). Сохраните их или отмените, чтобы вернуться к текущему виду блока.",
         Msg::BlockBackground => "Фон блока",
+        Msg::UnsafeUrl => "Этот адрес запустил бы сценарий на странице, поэтому его нельзя сохранить. Укажите веб-адрес (https://…) или путь страницы.",
     }
 }
 
@@ -576,6 +580,7 @@ fn de(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Nur ein Portaladministrator kann die App den Blöcken hinzufügen.",
         Msg::DraftRestored => "Ihre nicht gespeicherten Änderungen vom letzten Mal wurden wiederhergestellt ({0}). Speichern Sie sie oder verwerfen Sie sie, um zum aktuellen Stand des Blocks zurückzukehren.",
         Msg::BlockBackground => "Blockhintergrund",
+        Msg::UnsafeUrl => "Diese Adresse würde ein Skript auf der Seite ausführen und kann daher nicht gespeichert werden. Verwenden Sie eine Webadresse (https://…) oder einen Seitenpfad.",
     }
 }
 
@@ -677,6 +682,7 @@ fn la(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Solo un administrador del portal puede añadir la aplicación a los bloques.",
         Msg::DraftRestored => "Se restauraron sus cambios sin guardar de la última vez ({0}). Guárdelos o descártelos para volver al bloque tal como está.",
         Msg::BlockBackground => "Fondo del bloque",
+        Msg::UnsafeUrl => "Esta dirección ejecutaría un script en la página, por lo que no se puede guardar. Use una dirección web (https://…) o una ruta de página.",
     }
 }
 
@@ -778,6 +784,7 @@ fn br(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Somente um administrador do portal pode adicionar o aplicativo aos blocos.",
         Msg::DraftRestored => "Suas alterações não salvas da última vez foram restauradas ({0}). Salve-as ou descarte-as para voltar ao bloco como está.",
         Msg::BlockBackground => "Fundo do bloco",
+        Msg::UnsafeUrl => "Este endereço executaria um script na página, por isso não pode ser salvo. Use um endereço da web (https://…) ou um caminho de página.",
     }
 }
 
@@ -878,6 +885,7 @@ fn pl(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Tylko administrator portalu może dodać aplikację do bloków.",
         Msg::DraftRestored => "Przywrócono niezapisane zmiany z poprzedniego razu ({0}). Zapisz je lub odrzuć, aby wrócić do bieżącej wersji bloku.",
         Msg::BlockBackground => "Tło bloku",
+        Msg::UnsafeUrl => "Ten adres uruchomiłby skrypt na stronie, więc nie można go zapisać. Użyj adresu internetowego (https://…) lub ścieżki strony.",
     }
 }
 
@@ -980,6 +988,7 @@ fn fr(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Seul un administrateur du portail peut ajouter l’application aux blocs.",
         Msg::DraftRestored => "Vos modifications non enregistrées de la dernière fois ont été restaurées ({0}). Enregistrez-les ou annulez-les pour revenir au bloc tel qu’il est.",
         Msg::BlockBackground => "Arrière-plan du bloc",
+        Msg::UnsafeUrl => "Cette adresse exécuterait un script sur la page, elle ne peut donc pas être enregistrée. Utilisez une adresse web (https://…) ou un chemin de page.",
     }
 }
 
@@ -1080,6 +1089,7 @@ fn ua(msg: Msg) -> &'static str {
         Msg::InstallNeedsAdmin => "Додати застосунок до блоків може лише адміністратор порталу.",
         Msg::DraftRestored => "Відновлено ваші незбережені зміни з минулого разу ({0}). Збережіть їх або скасуйте, щоб повернутися до поточного вигляду блоку.",
         Msg::BlockBackground => "Тло блоку",
+        Msg::UnsafeUrl => "Ця адреса запустила б сценарій на сторінці, тому її не можна зберегти. Вкажіть вебадресу (https://…) або шлях сторінки.",
     }
 }
 
@@ -1250,6 +1260,7 @@ mod tests {
             InstallNeedsAdmin,
             DraftRestored,
             BlockBackground,
+            UnsafeUrl,
         ]
     }
 

@@ -1021,6 +1021,45 @@ pub fn changed_count(form: &BlockForm, current: &[FieldValue]) -> usize {
 }
 
 // ---------------------------------------------------------------------------
+// Values that must not be saved
+// ---------------------------------------------------------------------------
+
+/// An address that would run script when clicked or loaded on the public
+/// page (`javascript:`, `vbscript:`, non-image `data:`). Browsers ignore
+/// blanks and control characters inside a scheme, so those are ignored here too.
+pub fn is_unsafe_url(url: &str) -> bool {
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .take(16)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    scheme.starts_with("javascript:")
+        || scheme.starts_with("vbscript:")
+        || (scheme.starts_with("data:") && !scheme.starts_with("data:image/"))
+}
+
+/// True when the value holds an address that must not be saved.
+pub fn has_unsafe_url(value: &FieldValue) -> bool {
+    match value {
+        FieldValue::Link { href, .. } => is_unsafe_url(href),
+        FieldValue::Img { src, src2x, .. } => is_unsafe_url(src) || is_unsafe_url(src2x),
+        FieldValue::Embed { src, source, .. } => is_unsafe_url(src) || is_unsafe_url(source),
+        FieldValue::Text(_) | FieldValue::Icon { .. } => false,
+    }
+}
+
+/// How many changed fields cannot be saved as they are (content loaded from
+/// the portal is not judged: only what the user typed).
+pub fn blocked_count(form: &BlockForm, current: &[FieldValue]) -> usize {
+    form.fields
+        .iter()
+        .zip(current)
+        .filter(|(field, value)| is_changed(field, value) && has_unsafe_url(value))
+        .count()
+}
+
+// ---------------------------------------------------------------------------
 // Video URLs
 // ---------------------------------------------------------------------------
 
@@ -2584,5 +2623,43 @@ mod tests {
         assert_eq!(tidy_html_text("Plain title"), "Plain title");
         let pre = "<pre>  keep\n    this</pre>";
         assert_eq!(tidy_html_text(pre), pre);
+    }
+
+    #[test]
+    fn script_addresses_are_refused_only_when_typed() {
+        for bad in [
+            "javascript:alert(1)",
+            " JavaScript:alert(1)",
+            "java\tscript:alert(1)",
+            "vbscript:msgbox",
+            "data:text/html,<script>x</script>",
+        ] {
+            assert!(is_unsafe_url(bad), "{bad}");
+        }
+        for good in [
+            "https://x.test/a",
+            "/page",
+            "#top",
+            "mailto:a@b.c",
+            "tel:+1",
+            "data:image/png;base64,AA",
+            "",
+        ] {
+            assert!(!is_unsafe_url(good), "{good}");
+        }
+        let form = single("link", ".l", raw("a", "Go", &[("href", "/x")]));
+        let typed = FieldValue::Link {
+            text: "Go".into(),
+            href: "javascript:alert(1)".into(),
+            new_tab: false,
+        };
+        assert_eq!(blocked_count(&form, &[typed]), 1);
+        assert_eq!(blocked_count(&form, &form.initial_values()), 0);
+        let loaded = single(
+            "link",
+            ".l",
+            raw("a", "Go", &[("href", "javascript:void(0)")]),
+        );
+        assert_eq!(blocked_count(&loaded, &loaded.initial_values()), 0);
     }
 }

@@ -12,7 +12,9 @@ use crate::bridge::BridgeError;
 use crate::browser;
 use crate::core::draft;
 use crate::core::i18n::{tr, trf, Msg};
-use crate::core::model::{changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind};
+use crate::core::model::{
+    blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind,
+};
 use crate::core::rest::RestError;
 use crate::messages;
 
@@ -81,6 +83,11 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
         let current = current();
         form.with(|form| changed_count(form, &current))
     });
+    // Typed values that must not go to the portal (script addresses) hold Save.
+    let blocked = Memo::new(move |_| {
+        let current = current();
+        form.with(|form| blocked_count(form, &current))
+    });
     // Every change is kept until it is saved or discarded.
     if can_edit {
         let key = draft_key.clone();
@@ -119,7 +126,11 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     });
 
     let start_save = move || {
-        if !can_edit || saving.get_untracked() || changes.get_untracked() == 0 {
+        if !can_edit
+            || saving.get_untracked()
+            || changes.get_untracked() == 0
+            || blocked.get_untracked() > 0
+        {
             return;
         }
         let snapshot = values
@@ -320,7 +331,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                         type="button"
                         class="btn btn-primary"
                         id="save"
-                        disabled=move || saving.get() || changes.get() == 0
+                        disabled=move || saving.get() || changes.get() == 0 || blocked.get() != 0
                         aria-keyshortcuts="Control+S Meta+S"
                         on:click=move |_| start_save()
                     >

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 
 use super::use_lang;
 use crate::core::i18n::{tr, trf, Msg};
-use crate::core::model::{embed_from_url, Field, FieldValue, NodeKind};
+use crate::core::model::{embed_from_url, has_unsafe_url, Field, FieldValue, NodeKind};
 use crate::messages;
 
 /// Only web addresses are previewed; anything else (data:, javascript:) is not loaded.
@@ -50,6 +50,8 @@ pub fn FieldEditor(
         NodeKind::Embed => embed_input(&id, value, locked).into_any(),
         _ => ().into_any(),
     };
+    // Only what the user typed is judged; loaded content is the portal's business.
+    let unsafe_url = move || changed.get() && value.with(has_unsafe_url);
     let single_input = matches!(
         field.kind,
         NodeKind::Text | NodeKind::Icon | NodeKind::Embed
@@ -69,6 +71,9 @@ pub fn FieldEditor(
                 {badge}
             </div>
             {body}
+            <Show when=unsafe_url>
+                <p class="field-error" role="alert">{move || tr(lang.get(), Msg::UnsafeUrl)}</p>
+            </Show>
         </div>
     }
 }
