@@ -632,6 +632,14 @@ async fn close_with_unsaved_changes_asks_first() {
     app.click("#confirm-close");
     leptos::task::tick().await;
     assert!(calls().iter().any(|c| c[0] == "closeApplication"));
+    drop(app);
+    // Closed without saving on purpose: the edits do not come back.
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
+    let app = mount_keeping_storage(platform_with_bx24(transport));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    assert!(app.one("#draft-restored").is_none());
+    assert!(app.disabled("#save"));
 }
 
 #[wasm_bindgen_test]

@@ -152,6 +152,12 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     // Views may hold only thread-safe handles: the bridge stays in a local store.
     let bridge = StoredValue::new_local(session.bridge.clone());
     let close_now = move || bridge.with_value(|bridge| bridge.close_application());
+    // "Close without saving" is the user dropping the edits: the kept draft goes too.
+    let stored_draft = StoredValue::new(draft_key.clone());
+    let close_discarding = move || {
+        stored_draft.with_value(|key| browser::unstore(key));
+        close_now();
+    };
     let request_close = move || {
         if changes.get_untracked() > 0 {
             confirm_close.set(true);
@@ -173,7 +179,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     let unload = window_event_listener(ev::beforeunload, move |event| {
         if changes.try_get_untracked().unwrap_or(0) > 0 {
             event.prevent_default();
-            event.set_return_value(tr(lang.0.get_untracked(), Msg::ConfirmClose));
+            event.set_return_value(tr(lang, Msg::ConfirmClose));
         }
     });
     on_cleanup(move || {
@@ -219,7 +225,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
             match title {
                 None => view! {
                     <section class="group">
-                        <h2 class="group-title">{move || tr(lang.get(), Msg::BlockContent)}</h2>
+                        <h2 class="group-title">{tr(lang, Msg::BlockContent)}</h2>
                         {members}
                     </section>
                 }
@@ -229,7 +235,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                     view! {
                         <section class="group group-card">
                             <h2 class="group-title">
-                                {move || trf(lang.get(), Msg::CardTitle, &[&name, &number.to_string()])}
+                                {trf(lang, Msg::CardTitle, &[&name, &number.to_string()])}
                                 <Show when=move || has_label>
                                     <span class="group-label">{label.clone()}</span>
                                 </Show>
@@ -251,28 +257,28 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
         <header class="app-header">
             <h1 class="block-name">{block_name}</h1>
             <dl class="block-meta">
-                <div><dt>{move || tr(lang.get(), Msg::CodeLabel)}</dt><dd>{code}</dd></div>
-                <div><dt>{move || tr(lang.get(), Msg::BlockIdLabel)}</dt><dd>{block_id}</dd></div>
-                <div><dt>{move || tr(lang.get(), Msg::PageLabel)}</dt><dd>{page_id}</dd></div>
+                <div><dt>{tr(lang, Msg::CodeLabel)}</dt><dd>{code}</dd></div>
+                <div><dt>{tr(lang, Msg::BlockIdLabel)}</dt><dd>{block_id}</dd></div>
+                <div><dt>{tr(lang, Msg::PageLabel)}</dt><dd>{page_id}</dd></div>
                 <div>
-                    <dt>{move || tr(lang.get(), Msg::AccessLabel)}</dt>
-                    <dd class="access">{move || messages::access(lang.get(), access)}</dd>
+                    <dt>{tr(lang, Msg::AccessLabel)}</dt>
+                    <dd class="access">{messages::access(lang, access)}</dd>
                 </div>
             </dl>
         </header>
         <main class="app-body">
             <Show when=move || read_only>
                 <p class="notice notice-warning" role="note">
-                    {move || trf(lang.get(), Msg::ReadOnlyNotice, &[messages::access(lang.get(), access)])}
+                    {trf(lang, Msg::ReadOnlyNotice, &[messages::access(lang, access)])}
                 </p>
             </Show>
             <Show when=has_restored>
                 <p class="notice" role="status" id="draft-restored">
-                    {move || trf(lang.get(), Msg::DraftRestored, &[&restored.to_string()])}
+                    {trf(lang, Msg::DraftRestored, &[&restored.to_string()])}
                 </p>
             </Show>
             <Show when=move || no_fields>
-                <p class="notice">{move || tr(lang.get(), Msg::NoEditableNodes)}</p>
+                <p class="notice">{tr(lang, Msg::NoEditableNodes)}</p>
             </Show>
             <form class="fields" on:submit=move |event| {
                 event.prevent_default();
@@ -282,25 +288,20 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
             </form>
             <Show when=move || has_read_only>
                 <section class="group group-readonly">
-                    <h2 class="group-title">{move || tr(lang.get(), Msg::ReadOnlyNodesTitle)}</h2>
+                    <h2 class="group-title">{tr(lang, Msg::ReadOnlyNodesTitle)}</h2>
                     <ul class="readonly-list">
                         {read_only_nodes
                             .clone()
                             .into_iter()
                             .map(|node| {
-                                let name = node.name.clone();
-                                let kind = node.kind.clone();
                                 view! {
                                     <li>
                                         <span class="readonly-name">
-                                            {
-                                                let kind = kind.clone();
-                                                move || messages::read_only_name(lang.get(), &name, &kind)
-                                            }
+                                            {messages::read_only_name(lang, &node.name, &node.kind)}
                                         </span>
                                         <code class="selector">{node.selector.clone()}</code>
                                         <span class="readonly-reason">
-                                            {move || messages::read_only_reason(lang.get(), &kind)}
+                                            {messages::read_only_reason(lang, &node.kind)}
                                         </span>
                                     </li>
                                 }
@@ -313,17 +314,17 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
         <footer class="app-footer">
             <Show when=move || confirm_close.get()>
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                    <p id="confirm-text">{move || tr(lang.get(), Msg::ConfirmClose)}</p>
-                    <button class="btn btn-danger" id="confirm-close" on:click=move |_| close_now()>
-                        {move || tr(lang.get(), Msg::CloseWithoutSaving)}
+                    <p id="confirm-text">{tr(lang, Msg::ConfirmClose)}</p>
+                    <button class="btn btn-danger" id="confirm-close" on:click=move |_| close_discarding()>
+                        {tr(lang, Msg::CloseWithoutSaving)}
                     </button>
                     <button class="btn btn-light" id="confirm-keep" on:click=move |_| confirm_close.set(false)>
-                        {move || tr(lang.get(), Msg::KeepEditing)}
+                        {tr(lang, Msg::KeepEditing)}
                     </button>
                 </div>
             </Show>
             <div class="status" role="status" aria-live="polite">
-                {move || status_view(lang.get(), saving.get(), retrying.get(), outcome.get(), changes.get(), start_save)}
+                {move || status_view(lang, saving.get(), retrying.get(), outcome.get(), changes.get(), start_save)}
             </div>
             <div class="actions">
                 <Show when=move || can_edit>
@@ -335,7 +336,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                         aria-keyshortcuts="Control+S Meta+S"
                         on:click=move |_| start_save()
                     >
-                        {move || tr(lang.get(), if saving.get() { Msg::Saving } else { Msg::Save })}
+                        {move || tr(lang, if saving.get() { Msg::Saving } else { Msg::Save })}
                     </button>
                     <button
                         type="button"
@@ -344,7 +345,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                         disabled=move || saving.get() || changes.get() == 0
                         on:click=move |_| discard()
                     >
-                        {move || tr(lang.get(), Msg::Discard)}
+                        {tr(lang, Msg::Discard)}
                     </button>
                 </Show>
                 <button
@@ -354,7 +355,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                     disabled=move || saving.get()
                     on:click=move |_| request_close()
                 >
-                    {move || tr(lang.get(), Msg::Close)}
+                    {tr(lang, Msg::Close)}
                 </button>
             </div>
         </footer>

@@ -24,28 +24,21 @@ pub fn FieldEditor(
 ) -> impl IntoView {
     let lang = use_lang();
     let id = format!("f{index}");
-    let kind = field.kind.clone();
-    let node_name = field.name.clone();
-    let name = move || {
-        if node_name.is_empty() {
-            messages::kind_name(lang.get(), &kind).to_string()
-        } else {
-            node_name.clone()
-        }
-    };
-    let kind_label = {
-        let kind = field.kind.clone();
-        move || messages::kind_name(lang.get(), &kind)
+    let kind_label = messages::kind_name(lang, &field.kind);
+    let name = if field.name.is_empty() {
+        kind_label.to_string()
+    } else {
+        field.name.clone()
     };
     let badge = move || {
         changed
             .get()
-            .then(|| view! { <span class="badge-changed">{tr(lang.get(), Msg::Changed)}</span> })
+            .then(|| view! { <span class="badge-changed">{tr(lang, Msg::Changed)}</span> })
     };
     let body = match field.kind {
         NodeKind::Text => text_input(&id, value, locked).into_any(),
         NodeKind::Link => link_inputs(&id, value, locked).into_any(),
-        NodeKind::Img => image_inputs(&id, value, locked, name.clone()).into_any(),
+        NodeKind::Img => image_inputs(&id, value, locked, &name).into_any(),
         NodeKind::Icon => icon_input(&id, value, locked).into_any(),
         NodeKind::Embed => embed_input(&id, value, locked).into_any(),
         _ => ().into_any(),
@@ -72,7 +65,7 @@ pub fn FieldEditor(
             </div>
             {body}
             <Show when=unsafe_url>
-                <p class="field-error" role="alert">{move || tr(lang.get(), Msg::UnsafeUrl)}</p>
+                <p class="field-error" role="alert">{tr(lang, Msg::UnsafeUrl)}</p>
             </Show>
         </div>
     }
@@ -100,7 +93,7 @@ fn text_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> im
             on:input=move |event| value.set(FieldValue::Text(event_target_value(&event)))
         ></textarea>
         <p class="hint" id=hint_id hidden=move || !has_markup()>
-            {move || tr(lang.get(), Msg::TextHint)}
+            {tr(lang, Msg::TextHint)}
         </p>
     }
 }
@@ -118,7 +111,7 @@ fn part_input(
     let lang = use_lang();
     view! {
         <div class="part">
-            <label class="part-label" for=id.clone()>{move || tr(lang.get(), label)}</label>
+            <label class="part-label" for=id.clone()>{tr(lang, label)}</label>
             <input
                 id=id
                 class="input"
@@ -169,7 +162,7 @@ fn link_inputs(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> i
                     value.update(|v| if let FieldValue::Link { new_tab, .. } = v { *new_tab = checked });
                 }
             />
-            <label for=tab_id>{move || tr(lang.get(), Msg::LinkNewTab)}</label>
+            <label for=tab_id>{tr(lang, Msg::LinkNewTab)}</label>
         </div>
     }
 }
@@ -178,13 +171,14 @@ fn image_inputs(
     id: &str,
     value: RwSignal<FieldValue>,
     locked: Signal<bool>,
-    name: impl Fn() -> String + Send + Sync + 'static,
+    name: &str,
 ) -> impl IntoView {
     let lang = use_lang();
     let src = move || match value.get() {
         FieldValue::Img { src, .. } => src,
         _ => String::new(),
     };
+    let preview_alt = trf(lang, Msg::ImagePreviewAlt, &[name]);
     // An address that does not load shows the empty frame, not a broken image.
     let broken = RwSignal::new(false);
     Effect::new(move || {
@@ -199,7 +193,7 @@ fn image_inputs(
                     previewable(&url).then(|| view! {
                         <img
                             src=url
-                            alt=trf(lang.get(), Msg::ImagePreviewAlt, &[&name()])
+                            alt=preview_alt.clone()
                             loading="lazy"
                             referrerpolicy="no-referrer"
                             class:broken=move || broken.get()
@@ -256,7 +250,7 @@ fn icon_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> im
             prop:value=move || match value.get() { FieldValue::Icon { classes } => classes, _ => String::new() }
             on:input=move |event| value.set(FieldValue::Icon { classes: event_target_value(&event) })
         />
-        <p class="hint" id=hint_id>{move || tr(lang.get(), Msg::IconHint)}</p>
+        <p class="hint" id=hint_id>{tr(lang, Msg::IconHint)}</p>
     }
 }
 
@@ -295,6 +289,6 @@ fn embed_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> i
                 value.update(|v| *v = embed_from_url(&url, v));
             }
         />
-        <p class="hint" id=hint_id>{move || tr(lang.get(), Msg::EmbedHint)}</p>
+        <p class="hint" id=hint_id>{tr(lang, Msg::EmbedHint)}</p>
     }
 }

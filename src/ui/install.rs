@@ -46,28 +46,28 @@ pub fn Install(installer: Rc<Installer>) -> impl IntoView {
     let lang = use_lang();
     let is_admin = installer.app.is_admin;
     let installing = installer.app.installing;
-    let title = move || tr(lang.get(), Msg::InstallTitle).to_string();
+    let title = tr(lang, Msg::InstallTitle);
     let action = Action::new_local(move |title: &String| bind(installer.clone(), title.clone()));
     if installing && is_admin {
-        action.dispatch_local(title());
+        action.dispatch_local(title.to_string());
     }
     let pending = action.pending();
     let result = action.value();
     view! {
         <div class="screen screen-install">
             <h1>{title}</h1>
-            <p>{move || trf(lang.get(), Msg::InstallBody, &[&title()])}</p>
+            <p>{trf(lang, Msg::InstallBody, &[title])}</p>
             <Show when=move || !is_admin>
-                <p class="notice notice-warning">{move || tr(lang.get(), Msg::InstallNeedsAdmin)}</p>
+                <p class="notice notice-warning">{tr(lang, Msg::InstallNeedsAdmin)}</p>
             </Show>
             <div class="status" role="status" aria-live="polite">
                 {move || match result.get() {
                     Some(Ok(())) => view! {
-                        <span class="status-ok">{trf(lang.get(), Msg::InstallDone, &[&title()])}</span>
+                        <span class="status-ok">{trf(lang, Msg::InstallDone, &[title])}</span>
                     }
                     .into_any(),
                     Some(Err(err)) => view! {
-                        <span class="status-error" role="alert">{messages::rest_error(lang.get(), &err)}</span>
+                        <span class="status-error" role="alert">{messages::rest_error(lang, &err)}</span>
                     }
                     .into_any(),
                     None => ().into_any(),
@@ -80,10 +80,10 @@ pub fn Install(installer: Rc<Installer>) -> impl IntoView {
                     id="install"
                     disabled=move || !is_admin || pending.get()
                     on:click=move |_| {
-                        action.dispatch_local(title());
+                        action.dispatch_local(title.to_string());
                     }
                 >
-                    {move || tr(lang.get(), Msg::InstallBind)}
+                    {tr(lang, Msg::InstallBind)}
                 </button>
             </div>
         </div>

@@ -25,14 +25,13 @@ use crate::messages;
 #[derive(Clone, Copy)]
 pub struct UiLang(pub RwSignal<Lang>);
 
-impl UiLang {
-    pub fn get(&self) -> Lang {
-        self.0.get()
-    }
-}
-
-pub fn use_lang() -> UiLang {
-    use_context::<UiLang>().unwrap_or(UiLang(RwSignal::new(Lang::En)))
+/// The UI language. It is settled (from `LANG`) before any screen but the
+/// first loading one renders, so components read it once rather than each
+/// text subscribing to it: fewer effects, less code in the wasm.
+pub fn use_lang() -> Lang {
+    use_context::<UiLang>()
+        .map(|lang| lang.0.get_untracked())
+        .unwrap_or(Lang::En)
 }
 
 /// Where the emulator listens by default (shown on the "opened directly" screen).
@@ -257,7 +256,7 @@ fn Loading() -> impl IntoView {
     view! {
         <div class="screen screen-loading" role="status" aria-live="polite">
             <div class="spinner" aria-hidden="true"></div>
-            <p>{move || tr(lang.get(), Msg::Loading)}</p>
+            <p>{tr(lang, Msg::Loading)}</p>
         </div>
     }
 }
@@ -267,9 +266,9 @@ fn Standalone() -> impl IntoView {
     let lang = use_lang();
     view! {
         <div class="screen screen-standalone">
-            <h1>{move || tr(lang.get(), Msg::NotInFrameTitle)}</h1>
-            <p>{move || tr(lang.get(), Msg::NotInFrameBody)}</p>
-            <p class="hint">{move || trf(lang.get(), Msg::NotInFrameDev, &[DEV_EDITOR_URL])}</p>
+            <h1>{tr(lang, Msg::NotInFrameTitle)}</h1>
+            <p>{tr(lang, Msg::NotInFrameBody)}</p>
+            <p class="hint">{trf(lang, Msg::NotInFrameDev, &[DEV_EDITOR_URL])}</p>
         </div>
     }
 }
