@@ -13,6 +13,11 @@ export WASM_BINDGEN_TEST_DRIVER_TIMEOUT="${WASM_BINDGEN_TEST_DRIVER_TIMEOUT:-60}
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Every test run's output is also kept, to print one total at the end.
+results="$(mktemp)"
+trap 'rm -f "$results"' EXIT
+run_tests() { "$@" 2>&1 | tee -a "$results"; }
+
 step "format"
 cargo fmt --all --check
 
@@ -25,13 +30,16 @@ trunk build --release
 scripts/size.sh
 
 step "native tests (pure core, REST client, emulator)"
-cargo test -p landing-block-editor --lib --bins
-cargo test -p emulator
+run_tests cargo test -p landing-block-editor --lib --bins
+run_tests cargo test -p emulator
 
 step "browser tests (wasm-bindgen-test, headless Chromium)"
-cargo test -p landing-block-editor --target wasm32-unknown-unknown
+run_tests cargo test -p landing-block-editor --target wasm32-unknown-unknown
 
 step "end-to-end tests (emulator + release build + Chromium)"
 cargo build -q -p emulator
 LBE_DIST="$PWD/dist" LBE_EMULATOR="$PWD/target/debug/emulator" \
-  cargo test -p e2e -- --test-threads=1
+  run_tests cargo test -p e2e --tests -- --test-threads=1
+
+awk '/^test result:/ { gsub(";", ""); passed += $4; failed += $6 }
+     END { printf "\ntotal: %d passed, %d failed\n", passed, failed }' "$results"
