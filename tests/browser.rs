@@ -768,3 +768,28 @@ async fn a_script_address_is_refused_before_anything_is_sent() {
         "https://example.com/"
     );
 }
+
+#[wasm_bindgen_test]
+async fn opened_directly_it_explains_how_the_app_is_opened() {
+    // Neither the library (it sets BX24 = null outside a portal) nor a frame name.
+    let _ = js_sys::Reflect::set(&window(), &"BX24".into(), &JsValue::NULL);
+    assert_eq!(window().name().unwrap_or_default(), "");
+    let transport = StubTransport::new(vec![]);
+    let app = mount(Platform {
+        bridge: None,
+        transport: transport.clone(),
+        clock: Rc::new(BrowserClock),
+    });
+    app.wait_for("the explanation", |a| a.one(".screen-standalone").is_some())
+        .await;
+    let text = app.text(".screen-standalone");
+    assert!(
+        text.contains("Sites editor") && text.contains("More"),
+        "{text}"
+    );
+    assert!(
+        text.contains("127.0.0.1:8090"),
+        "the dev hint names the emulator: {text}"
+    );
+    assert!(transport.requests().is_empty());
+}
