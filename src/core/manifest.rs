@@ -152,7 +152,7 @@ fn de_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Er
             Ok(v.to_string())
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-            Ok(v.to_string())
+            Ok(float_text(v))
         }
         fn visit_unit<E: de::Error>(self) -> Result<String, E> {
             Ok(String::new())
@@ -226,7 +226,7 @@ fn de_string_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
             Ok(vec![v.to_string()])
         }
         fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(vec![v.to_string()])
+            Ok(vec![float_text(v)])
         }
     }
     fn non_empty(list: Vec<String>) -> Vec<String> {
@@ -239,21 +239,103 @@ fn de_string_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
 }
 
 /// `Y`/`N`, 1/0, "1"/"0", true/false; anything else is false.
+/// A plain visitor: an untagged enum would buffer every value first.
 fn de_flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Flag {
-        Bool(bool),
-        Num(f64),
-        Text(String),
-        Other(IgnoredAny),
+    struct V;
+    impl<'de> Visitor<'de> for V {
+        type Value = bool;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a flag")
+        }
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+            Ok(v != 0)
+        }
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+            Ok(v != 0)
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
+            Ok(v != 0.0)
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+            Ok(matches!(
+                v.trim().to_ascii_lowercase().as_str(),
+                "y" | "1" | "true"
+            ))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_none<E: de::Error>(self) -> Result<bool, E> {
+            Ok(false)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+            de_flag(d)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok(false)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok(false)
+        }
     }
-    Ok(match Flag::deserialize(deserializer)? {
-        Flag::Bool(b) => b,
-        Flag::Num(n) => n != 0.0,
-        Flag::Text(s) => matches!(s.trim().to_ascii_lowercase().as_str(), "y" | "1" | "true"),
-        Flag::Other(_) => false,
-    })
+    deserializer.deserialize_any(V)
+}
+
+/// `v` as text: the shortest digits that read back as `v`, never an exponent
+/// (`1.5`, `100`, `0.0000001`), like `Display`. Built on serde_json's float
+/// formatter, which the app carries anyway, instead of core's, a large piece of
+/// the wasm. Where two shortest spellings tie it may pick the other last digit,
+/// as serde_json does for numbers elsewhere in the app.
+fn float_text(v: f64) -> String {
+    let Some(number) = serde_json::Number::from_f64(v) else {
+        // JSON has no NaN or infinity; spelled as `Display` would all the same.
+        let text = if v.is_nan() {
+            "NaN"
+        } else if v > 0.0 {
+            "inf"
+        } else {
+            "-inf"
+        };
+        return text.to_owned();
+    };
+    // serde_json writes `1.0`, `1.5e+16`, `1e-7`: sign, mantissa, exponent.
+    let text = number.to_string();
+    let (sign, text) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (mantissa, exp) = match text.split_once('e') {
+        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i64>().unwrap_or(0)),
+        None => (text, 0),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all: String = [int, frac].concat();
+    let digits = all.trim_start_matches('0');
+    // Where the decimal point falls within `digits`.
+    let point = int.len() as i64 + exp - (all.len() - digits.len()) as i64;
+    let digits = digits.trim_end_matches('0');
+    let mut out = String::from(sign);
+    if digits.is_empty() {
+        out.push('0');
+    } else if point <= 0 {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
+        out.push_str(digits);
+    } else if point as usize >= digits.len() {
+        out.push_str(digits);
+        out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
+    } else {
+        let (whole, fraction) = digits.split_at(point as usize);
+        out.push_str(whole);
+        out.push('.');
+        out.push_str(fraction);
+    }
+    out
 }
 
 /// What a manifest node is, from its `type` (case-insensitive).
@@ -795,6 +877,66 @@ mod tests {
             assert!(!NodeKind::from_type(k).is_editable(), "{k}");
         }
         assert_eq!(NodeKind::from_type("EMBED").as_str(), "embed");
+    }
+
+    #[test]
+    fn floats_read_as_display_writes_them() {
+        for v in [
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            1.5,
+            0.1,
+            100.0,
+            1234.5678,
+            1e15,
+            1e16,
+            1.5e16,
+            1e21,
+            1e22,
+            1e-5,
+            1e-6,
+            1e-7,
+            1.234e-7,
+            2.5e300,
+            5e-324,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+        ] {
+            assert_eq!(float_text(v), v.to_string(), "{v:?}");
+        }
+        let m = Manifest::from_json(r#"{"block": {"name": 1.5e16, "section": [2.5, -0.001]}}"#)
+            .unwrap_or_default();
+        assert_eq!(m.block.name, "15000000000000000");
+        assert_eq!(m.block.section, vec!["2.5", "-0.001"]);
+    }
+
+    #[test]
+    fn flags_of_every_shape() {
+        for (json, want) in [
+            (r#""Y""#, true),
+            (r#"" y ""#, true),
+            (r#""1""#, true),
+            (r#""TRUE""#, true),
+            ("true", true),
+            ("1", true),
+            ("-2", true),
+            ("0.5", true),
+            (r#""N""#, false),
+            (r#""0""#, false),
+            ("0", false),
+            ("0.0", false),
+            ("false", false),
+            ("null", false),
+            ("[1]", false),
+            (r#"{"a": 1}"#, false),
+        ] {
+            let c = BlockContent::from_json(&format!(r#"{{"active": {json}, "access": "W"}}"#))
+                .unwrap_or_default();
+            assert_eq!(c.active, want, "{json}");
+            assert_eq!(c.access, "W", "{json}: the rest still reads");
+        }
     }
 
     #[test]

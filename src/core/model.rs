@@ -585,10 +585,63 @@ fn css_urls(value: &str) -> Vec<(String, String)> {
     found
 }
 
+/// A number written as `str::parse::<f64>` accepts it (sign, digits, point,
+/// exponent), read closely enough to compare with 2: the wasm then does without
+/// core's exact float parser and its large tables. `inf` and `NaN` (never 2) are `None`.
+fn decimal_number(text: &str) -> Option<f64> {
+    let (negative, rest) = match text.as_bytes().first() {
+        Some(b'-') => (true, &text[1..]),
+        Some(b'+') => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(at) => (&rest[..at], Some(&rest[at + 1..])),
+        None => (rest, None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.len() + frac.len() == 0 || !all_digits(int) || !all_digits(frac) {
+        return None;
+    }
+    let mut scale: i64 = 0;
+    if let Some(exponent) = exponent {
+        let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        if digits.is_empty() || !all_digits(digits) {
+            return None;
+        }
+        // Beyond this the value is 0 or infinite either way.
+        scale = digits
+            .bytes()
+            .fold(0i64, |n, b| (n * 10 + i64::from(b - b'0')).min(100_000));
+        if exponent.starts_with('-') {
+            scale = -scale;
+        }
+    }
+    // Up to 19 significant digits are kept; the rest only move the point.
+    let mut value: u64 = 0;
+    let mut kept = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        if kept < 19 {
+            value = value * 10 + u64::from(b - b'0');
+            if value != 0 {
+                kept += 1;
+            }
+        } else {
+            scale += 1;
+        }
+    }
+    scale -= frac.len() as i64;
+    let scale = scale.clamp(-400, 400) as i32;
+    let mut number = value as f64;
+    // Two steps keep 10^scale finite where the product is not.
+    number = number * 10f64.powi(scale / 2) * 10f64.powi(scale - scale / 2);
+    Some(if negative { -number } else { number })
+}
+
 /// Whether a resolution descriptor (`2x`, `2.0x`, `2dppx`, `192dpi`) means 2x.
 fn is_2x(descriptor: &str) -> bool {
     let d = descriptor.trim().to_ascii_lowercase();
-    let parse = |num: &str, factor: f64| num.parse::<f64>().ok().map(|v| v / factor);
+    let parse = |num: &str, factor: f64| decimal_number(num).map(|v| v / factor);
     let scale = if let Some(n) = d.strip_suffix("dppx") {
         parse(n, 1.0)
     } else if let Some(n) = d.strip_suffix("dpi") {
@@ -856,8 +909,9 @@ pub fn is_changed(field: &Field, current: &FieldValue) -> bool {
         (FieldValue::Icon { classes: c1 }, FieldValue::Icon { classes: c2 }) => {
             let mut l1 = icon_class_list(&field.selector, c1);
             let mut l2 = icon_class_list(&field.selector, c2);
-            l1.sort();
-            l2.sort();
+            // Equal strings are identical, so an unstable sort compares the same.
+            l1.sort_unstable();
+            l2.sort_unstable();
             l1 != l2
         }
         (
@@ -929,11 +983,12 @@ pub fn node_payload(field: &Field, value: &FieldValue) -> Option<Value> {
             obj.insert("href".into(), Value::String(href.trim().to_owned()));
             obj.insert("target".into(), Value::String(target.to_owned()));
             if !kept.link_attrs.is_empty() && href.trim() == kept.link_href {
-                let attrs: Map<String, Value> = kept
-                    .link_attrs
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                    .collect();
+                // Inserted one by one: `collect` into the sorted map would add
+                // one more copy of the stable sort to the wasm.
+                let mut attrs = Map::new();
+                for (k, v) in &kept.link_attrs {
+                    attrs.insert(k.clone(), Value::String(v.clone()));
+                }
                 obj.insert("attrs".into(), Value::Object(attrs));
             }
             Value::Object(obj)
@@ -1009,7 +1064,12 @@ pub fn updatenodes_entries(form: &BlockForm, current: &[FieldValue]) -> Vec<(Str
 /// `preserve_order` sorts its keys; the portal does not care about order, and
 /// [`updatenodes_entries`] gives field order.)
 pub fn updatenodes_data(form: &BlockForm, current: &[FieldValue]) -> Map<String, Value> {
-    updatenodes_entries(form, current).into_iter().collect()
+    // Inserted one by one, a later key winning as with `collect`, without a stable sort.
+    let mut data = Map::new();
+    for (key, value) in updatenodes_entries(form, current) {
+        data.insert(key, value);
+    }
+    data
 }
 
 pub fn changed_count(form: &BlockForm, current: &[FieldValue]) -> usize {
@@ -1442,6 +1502,45 @@ mod tests {
         NodeKind::Icon,
         NodeKind::Embed,
     ];
+
+    #[test]
+    fn decimal_numbers_read_like_f64_parse() {
+        for text in [
+            "2",
+            "2.",
+            "2.0",
+            ".5",
+            "+2",
+            "-2",
+            "0002.000",
+            "2e0",
+            "20E-1",
+            "0.2e+1",
+            "192",
+            "1.9999999999",
+            "123456789012345678901234",
+            "1e-400",
+            "1e400",
+            "0",
+        ] {
+            let want = text.parse::<f64>().ok();
+            let got = decimal_number(text);
+            match (want, got) {
+                (Some(w), Some(g)) => assert!(
+                    (w - g).abs() <= w.abs() * 1e-12 || (w.is_infinite() && g.is_infinite()),
+                    "{text}: {g} vs {w}"
+                ),
+                _ => panic!("{text}: {got:?} vs {want:?}"),
+            }
+        }
+        for text in [
+            "", ".", "x", "2x", "e2", "2e", "2e+", "1.2.3", "--2", "inf", "nan", " 2",
+        ] {
+            assert_eq!(decimal_number(text), None, "{text}");
+        }
+        assert!(is_2x("2x") && is_2x("2.0X") && is_2x("2dppx") && is_2x("192dpi"));
+        assert!(!is_2x("1x") && !is_2x("2") && !is_2x("infx") && !is_2x("191dpi"));
+    }
 
     #[test]
     fn every_fixture_matches_the_readme_table() {

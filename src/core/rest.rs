@@ -407,13 +407,14 @@ fn as_map(value: Value) -> Option<Map<String, Value>> {
     match value {
         Value::Object(map) => Some(map),
         Value::Null => Some(Map::new()),
-        Value::Array(items) => Some(
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| (i.to_string(), v))
-                .collect(),
-        ),
+        Value::Array(items) => {
+            // Inserted one by one: `collect` would add a copy of the stable sort.
+            let mut map = Map::new();
+            for (i, v) in items.into_iter().enumerate() {
+                map.insert(i.to_string(), v);
+            }
+            Some(map)
+        }
         _ => None,
     }
 }
