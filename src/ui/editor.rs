@@ -74,7 +74,6 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
         Some(saved) if can_edit => draft::restore(&loaded.form, &saved),
         _ => (loaded.form.initial_values(), 0),
     };
-    let has_restored = move || restored != 0;
     let values: Vec<RwSignal<FieldValue>> = initial.into_iter().map(RwSignal::new).collect();
     let values = StoredValue::new(values);
     let current =
@@ -236,9 +235,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                         <section class="group group-card">
                             <h2 class="group-title">
                                 {trf(lang, Msg::CardTitle, &[&name, &number.to_string()])}
-                                <Show when=move || has_label>
-                                    <span class="group-label">{label.clone()}</span>
-                                </Show>
+                                {has_label.then(|| view! { <span class="group-label">{label}</span> })}
                             </h2>
                             {members}
                         </section>
@@ -267,31 +264,28 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
             </dl>
         </header>
         <main class="app-body">
-            <Show when=move || read_only>
+            {read_only.then(|| view! {
                 <p class="notice notice-warning" role="note">
                     {trf(lang, Msg::ReadOnlyNotice, &[messages::access(lang, access)])}
                 </p>
-            </Show>
-            <Show when=has_restored>
+            })}
+            {(restored != 0).then(|| view! {
                 <p class="notice" role="status" id="draft-restored">
                     {trf(lang, Msg::DraftRestored, &[&restored.to_string()])}
                 </p>
-            </Show>
-            <Show when=move || no_fields>
-                <p class="notice">{tr(lang, Msg::NoEditableNodes)}</p>
-            </Show>
+            })}
+            {no_fields.then(|| view! { <p class="notice">{tr(lang, Msg::NoEditableNodes)}</p> })}
             <form class="fields" on:submit=move |event| {
                 event.prevent_default();
                 start_save();
             }>
                 {groups_view}
             </form>
-            <Show when=move || has_read_only>
+            {has_read_only.then(|| view! {
                 <section class="group group-readonly">
                     <h2 class="group-title">{tr(lang, Msg::ReadOnlyNodesTitle)}</h2>
                     <ul class="readonly-list">
                         {read_only_nodes
-                            .clone()
                             .into_iter()
                             .map(|node| {
                                 view! {
@@ -309,10 +303,10 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                             .collect_view()}
                     </ul>
                 </section>
-            </Show>
+            })}
         </main>
         <footer class="app-footer">
-            <Show when=move || confirm_close.get()>
+            {move || confirm_close.get().then(|| view! {
                 <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
                     <p id="confirm-text">{tr(lang, Msg::ConfirmClose)}</p>
                     <button class="btn btn-danger" id="confirm-close" on:click=move |_| close_discarding()>
@@ -322,12 +316,12 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                         {tr(lang, Msg::KeepEditing)}
                     </button>
                 </div>
-            </Show>
+            })}
             <div class="status" role="status" aria-live="polite">
                 {move || status_view(lang, saving.get(), retrying.get(), outcome.get(), changes.get(), start_save)}
             </div>
             <div class="actions">
-                <Show when=move || can_edit>
+                {can_edit.then(|| view! {
                     <button
                         type="button"
                         class="btn btn-primary"
@@ -347,7 +341,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                     >
                         {tr(lang, Msg::Discard)}
                     </button>
-                </Show>
+                })}
                 <button
                     type="button"
                     class="btn btn-light"

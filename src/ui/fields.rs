@@ -64,9 +64,10 @@ pub fn FieldEditor(
                 {badge}
             </div>
             {body}
-            <Show when=unsafe_url>
-                <p class="field-error" role="alert">{tr(lang, Msg::UnsafeUrl)}</p>
-            </Show>
+            {move || {
+                unsafe_url()
+                    .then(|| view! { <p class="field-error" role="alert">{tr(lang, Msg::UnsafeUrl)}</p> })
+            }}
         </div>
     }
 }
@@ -99,15 +100,17 @@ fn text_input(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> im
 }
 
 /// A labelled single-line input editing one part of a field's value.
+/// `read` and `write` are plain function pointers, so the view is built by one
+/// copy of this function for all five parts rather than one per closure type.
 fn part_input(
     id: String,
     label: Msg,
     kind: &'static str,
-    read: impl Fn(&FieldValue) -> String + Send + Sync + 'static,
-    write: impl Fn(&mut FieldValue, String) + Copy + Send + Sync + 'static,
+    read: fn(&FieldValue) -> String,
+    write: fn(&mut FieldValue, String),
     value: RwSignal<FieldValue>,
     locked: Signal<bool>,
-) -> impl IntoView {
+) -> AnyView {
     let lang = use_lang();
     view! {
         <div class="part">
@@ -119,7 +122,7 @@ fn part_input(
                 autocomplete="off"
                 spellcheck=if kind == "url" { "false" } else { "true" }
                 readonly=move || locked.get()
-                prop:value=move || value.with(|v| read(v))
+                prop:value=move || value.with(read)
                 on:input=move |event| {
                     let text = event_target_value(&event);
                     value.update(|v| write(v, text));
@@ -127,6 +130,7 @@ fn part_input(
             />
         </div>
     }
+    .into_any()
 }
 
 fn link_inputs(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> impl IntoView {

@@ -57,9 +57,9 @@ pub fn Install(installer: Rc<Installer>) -> impl IntoView {
         <div class="screen screen-install">
             <h1>{title}</h1>
             <p>{trf(lang, Msg::InstallBody, &[title])}</p>
-            <Show when=move || !is_admin>
+            {(!is_admin).then(|| view! {
                 <p class="notice notice-warning">{tr(lang, Msg::InstallNeedsAdmin)}</p>
-            </Show>
+            })}
             <div class="status" role="status" aria-live="polite">
                 {move || match result.get() {
                     Some(Ok(())) => view! {
