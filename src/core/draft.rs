@@ -2,11 +2,12 @@
 //! the portal, a reload or a crash does not lose them. Restored only onto
 //! fields whose loaded value is still the one the edit started from.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde_json::Value;
 
 use super::model::{BlockForm, FieldValue};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct DraftEdit {
     /// `selector@N`.
     pub key: String,
@@ -15,7 +16,7 @@ pub struct DraftEdit {
     pub value: FieldValue,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Draft {
     pub edits: Vec<DraftEdit>,
 }
@@ -60,9 +61,23 @@ pub fn restore(form: &BlockForm, draft: &Draft) -> (Vec<FieldValue>, usize) {
     (values, applied)
 }
 
-/// Parses stored text; anything unreadable is no draft.
+/// Parses stored text (what [`to_text`] wrote); anything unreadable is no draft.
+/// Read through a `Value` by hand: derived deserializers for these types were
+/// a sizeable part of the wasm, and the `Value` parser is there anyway.
 pub fn parse(text: &str) -> Option<Draft> {
-    serde_json::from_str(text).ok()
+    let value: Value = serde_json::from_str(text).ok()?;
+    let edits = value.as_object()?.get("edits")?.as_array()?;
+    let edits = edits.iter().map(edit_from).collect::<Option<Vec<_>>>()?;
+    Some(Draft { edits })
+}
+
+fn edit_from(value: &Value) -> Option<DraftEdit> {
+    let edit = value.as_object()?;
+    Some(DraftEdit {
+        key: edit.get("key")?.as_str()?.to_owned(),
+        original: FieldValue::from_json(edit.get("original")?)?,
+        value: FieldValue::from_json(edit.get("value")?)?,
+    })
 }
 
 pub fn to_text(draft: &Draft) -> String {
@@ -152,6 +167,67 @@ mod tests {
     fn unreadable_storage_is_no_draft() {
         assert_eq!(parse("{not json"), None);
         assert_eq!(parse(r#"{"edits":[{"key":1}]}"#), None);
+        assert_eq!(parse(r#"{"edits":{}}"#), None);
+        let edit = |original: &str, value: &str| {
+            format!(r#"{{"edits":[{{"key":".t@0","original":{original},"value":{value}}}]}}"#)
+        };
+        let text = r#"{"Text":"a"}"#;
+        assert!(parse(&edit(text, text)).is_some());
+        for bad in [
+            r#"{"Text":1}"#,
+            r#"{"Text":"a","Icon":{"classes":"x"}}"#,
+            r#"{"Link":{"text":"a","href":"b"}}"#,
+            r#"{"Link":{"text":"a","href":"b","new_tab":"yes"}}"#,
+            r#"{"Img":{"src":"a","alt":"b"}}"#,
+            r#"{"Embed":{"src":"a","source":"b","preview":"c"}}"#,
+            r#"{"Video":{"src":"a"}}"#,
+            r#""Text""#,
+        ] {
+            assert_eq!(parse(&edit(text, bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_value_shape_round_trips() {
+        let values = [
+            FieldValue::Text("T <b>x</b>".into()),
+            FieldValue::Link {
+                text: "L".into(),
+                href: "/h".into(),
+                new_tab: true,
+            },
+            FieldValue::Img {
+                src: "a.png".into(),
+                alt: "A".into(),
+                src2x: "b.png".into(),
+            },
+            FieldValue::Icon {
+                classes: "fa fa-x".into(),
+            },
+            FieldValue::Embed {
+                src: "//v".into(),
+                source: "https://v".into(),
+                preview: "p.jpg".into(),
+                ratio: "16:9".into(),
+            },
+        ];
+        let draft = Draft {
+            edits: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| DraftEdit {
+                    key: format!(".n@{i}"),
+                    original: v.clone(),
+                    value: values[(i + 1) % values.len()].clone(),
+                })
+                .collect(),
+        };
+        let text = to_text(&draft);
+        assert!(
+            text.contains(r#"{"Link":{"text":"L","href":"/h","new_tab":true}}"#),
+            "{text}"
+        );
+        assert_eq!(parse(&text), Some(draft));
         assert_eq!(
             storage_key("acme.bitrix24.com", 3, 7),
             "lbe-draft:acme.bitrix24.com:3:7"

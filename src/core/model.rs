@@ -69,7 +69,7 @@ pub struct Extracted {
 // Typed values and the form
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub enum FieldValue {
     /// The node's inner HTML, kept verbatim (inline markup survives).
     Text(String),
@@ -95,6 +95,37 @@ pub enum FieldValue {
 }
 
 impl FieldValue {
+    /// Reads what `Serialize` wrote (`{"Text": "..."}`, `{"Link": {...}}`, ...); any
+    /// other shape, a missing part or a part of the wrong type is `None`.
+    pub fn from_json(value: &Value) -> Option<FieldValue> {
+        let map = value.as_object().filter(|map| map.len() == 1)?;
+        let (tag, body) = map.iter().next()?;
+        let part = |key: &str| Some(body.get(key)?.as_str()?.to_owned());
+        Some(match tag.as_str() {
+            "Text" => FieldValue::Text(body.as_str()?.to_owned()),
+            "Link" => FieldValue::Link {
+                text: part("text")?,
+                href: part("href")?,
+                new_tab: body.get("new_tab")?.as_bool()?,
+            },
+            "Img" => FieldValue::Img {
+                src: part("src")?,
+                alt: part("alt")?,
+                src2x: part("src2x")?,
+            },
+            "Icon" => FieldValue::Icon {
+                classes: part("classes")?,
+            },
+            "Embed" => FieldValue::Embed {
+                src: part("src")?,
+                source: part("source")?,
+                preview: part("preview")?,
+                ratio: part("ratio")?,
+            },
+            _ => return None,
+        })
+    }
+
     /// Whether this value is of the shape `kind` edits.
     pub fn fits(&self, kind: &NodeKind) -> bool {
         matches!(
@@ -907,12 +938,11 @@ pub fn is_changed(field: &Field, current: &FieldValue) -> bool {
             },
         ) => s1.trim() != s2.trim() || a1.trim() != a2.trim() || x1.trim() != x2.trim(),
         (FieldValue::Icon { classes: c1 }, FieldValue::Icon { classes: c2 }) => {
-            let mut l1 = icon_class_list(&field.selector, c1);
-            let mut l2 = icon_class_list(&field.selector, c2);
-            // Equal strings are identical, so an unstable sort compares the same.
-            l1.sort_unstable();
-            l2.sort_unstable();
-            l1 != l2
+            let l1 = icon_class_list(&field.selector, c1);
+            let l2 = icon_class_list(&field.selector, c2);
+            // Both lists hold each class once, so they are the same set when they are
+            // as long and one holds all of the other: no sort (and its code) needed.
+            l1.len() != l2.len() || l1.iter().any(|c| !l2.contains(c))
         }
         (
             FieldValue::Embed {
