@@ -392,13 +392,10 @@ impl NodeKind {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BlockInfo {
-    #[serde(deserialize_with = "de_string")]
     pub name: String,
     /// A string or a list in the manifest; always a list here.
-    #[serde(deserialize_with = "de_string_list")]
     pub section: Vec<String>,
 }
 
@@ -418,35 +415,48 @@ pub struct ManifestCard {
     pub label: Vec<String>,
 }
 
+/// One entry of `block`, `nodes` or `cards`: a single type for all three, so
+/// the wasm holds one copy of the lenient map-of-objects reader, not three.
+/// Each section uses its own keys; the others stay empty.
 #[derive(Default, Deserialize)]
 #[serde(default)]
-struct RawNode {
+struct RawEntry {
     #[serde(deserialize_with = "de_string")]
     name: String,
+    /// Nodes.
     #[serde(rename = "type", deserialize_with = "de_string")]
     kind: String,
-}
-
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct RawCard {
-    #[serde(deserialize_with = "de_string")]
-    name: String,
+    /// Cards.
     #[serde(deserialize_with = "de_string_list")]
     label: Vec<String>,
+    /// The block.
+    #[serde(deserialize_with = "de_string_list")]
+    section: Vec<String>,
 }
 
 fn de_block<'de, D: Deserializer<'de>>(d: D) -> Result<BlockInfo, D::Error> {
-    Lenient::<BlockInfo>::deserialize(d).map(|l| l.0)
+    let Lenient(raw) = Lenient::<RawEntry>::deserialize(d)?;
+    Ok(BlockInfo {
+        name: raw.name,
+        section: raw.section,
+    })
 }
 
-fn de_nodes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ManifestNode>, D::Error> {
-    let map = OrderedMap::<Lenient<RawNode>>::deserialize(d)?;
+/// `nodes` or `cards`: entries with a non-blank selector, in document order.
+fn de_entries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, RawEntry)>, D::Error> {
+    let map = OrderedMap::<Lenient<RawEntry>>::deserialize(d)?;
     Ok(map
         .0
         .into_iter()
         .filter(|(selector, _)| !selector.trim().is_empty())
-        .map(|(selector, Lenient(raw))| ManifestNode {
+        .map(|(selector, Lenient(raw))| (selector, raw))
+        .collect())
+}
+
+fn de_nodes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ManifestNode>, D::Error> {
+    Ok(de_entries(d)?
+        .into_iter()
+        .map(|(selector, raw)| ManifestNode {
             selector,
             name: raw.name,
             kind: NodeKind::from_type(&raw.kind),
@@ -455,12 +465,9 @@ fn de_nodes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ManifestNode>, D::Err
 }
 
 fn de_cards<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ManifestCard>, D::Error> {
-    let map = OrderedMap::<Lenient<RawCard>>::deserialize(d)?;
-    Ok(map
-        .0
+    Ok(de_entries(d)?
         .into_iter()
-        .filter(|(selector, _)| !selector.trim().is_empty())
-        .map(|(selector, Lenient(raw))| ManifestCard {
+        .map(|(selector, raw)| ManifestCard {
             selector,
             name: raw.name,
             label: raw.label,
