@@ -6,7 +6,6 @@
 //! timeouts.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
@@ -26,7 +25,29 @@ type Reply = Option<Value>;
 
 struct Pending {
     ids: CallbackIds,
-    waiting: HashMap<String, oneshot::Sender<Reply>>,
+    waiting: Waiting,
+}
+
+/// The senders of calls waiting for an answer, by callback id. At most
+/// `MAX_PENDING` entries, so a list does; a hash map costs more wasm.
+#[derive(Default)]
+struct Waiting(Vec<(String, oneshot::Sender<Reply>)>);
+
+impl Waiting {
+    /// Adds `sender` under `id`, dropping (ending) any earlier one with that id.
+    fn insert(&mut self, id: String, sender: oneshot::Sender<Reply>) {
+        self.remove(&id);
+        self.0.push((id, sender));
+    }
+
+    fn remove(&mut self, id: &str) -> Option<oneshot::Sender<Reply>> {
+        let at = self.0.iter().position(|(key, _)| key == id)?;
+        Some(self.0.swap_remove(at).1)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
 }
 
 pub struct FrameBridge {
@@ -44,7 +65,7 @@ impl FrameBridge {
             web_sys::window().ok_or_else(|| BridgeError::Unavailable("no window".into()))?;
         let pending = Rc::new(RefCell::new(Pending {
             ids: CallbackIds::new(MAX_PENDING),
-            waiting: HashMap::new(),
+            waiting: Waiting::default(),
         }));
         let origin = frame.origin();
         let expected_source = parent.clone();
