@@ -7,8 +7,6 @@
 //! The payload rules follow what the portal's node handlers do on save (see
 //! the comments on each kind): send what keeps the rest of the node intact.
 
-use std::collections::BTreeMap;
-
 use serde_json::{json, Map, Value};
 
 pub use super::manifest::{
@@ -808,10 +806,15 @@ pub fn build_form(manifest: &Manifest, extracted: &Extracted) -> BlockForm {
     }
 
     let mut block_fields = Vec::new();
-    let mut card_fields: BTreeMap<CardRef, Vec<usize>> = BTreeMap::new();
+    // Kept sorted by card reference, as a BTreeMap would be, in a Vec: the wasm
+    // then carries no BTreeMap code for this key type.
+    let mut card_fields: Vec<(CardRef, Vec<usize>)> = Vec::new();
     for (i, field) in form.fields.iter().enumerate() {
         match field.card {
-            Some(card) => card_fields.entry(card).or_default().push(i),
+            Some(card) => match card_fields.binary_search_by(|(c, _)| c.cmp(&card)) {
+                Ok(at) => card_fields[at].1.push(i),
+                Err(at) => card_fields.insert(at, (card, vec![i])),
+            },
             None => block_fields.push(i),
         }
     }
