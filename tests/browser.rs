@@ -329,6 +329,17 @@ impl Mounted {
     }
 }
 
+/// Opens block 31.1 again with what the earlier open left in storage and
+/// checks that no edit comes back.
+async fn assert_reopens_clean() {
+    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
+    let app = mount_keeping_storage(platform_with_bx24(transport));
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    assert!(app.one("#draft-restored").is_none());
+    assert!(app.disabled("#save"));
+}
+
 fn title_css() -> String {
     format!("[data-key='{TITLE_KEY}'] textarea")
 }
@@ -634,12 +645,7 @@ async fn close_with_unsaved_changes_asks_first() {
     assert!(calls().iter().any(|c| c[0] == "closeApplication"));
     drop(app);
     // Closed without saving on purpose: the edits do not come back.
-    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
-    let app = mount_keeping_storage(platform_with_bx24(transport));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
-    assert!(app.one("#draft-restored").is_none());
-    assert!(app.disabled("#save"));
+    assert_reopens_clean().await;
 }
 
 #[wasm_bindgen_test]
@@ -740,12 +746,7 @@ async fn unsaved_edits_survive_a_closed_slider_and_come_back_on_reopen() {
     drop(app);
 
     // Saved: nothing comes back the next time.
-    let transport = StubTransport::new(vec![open_answer(TWO_COLS, "X")]);
-    let app = mount_keeping_storage(platform_with_bx24(transport));
-    app.wait_for("the fields", |a| a.all(".field").len() == 4)
-        .await;
-    assert!(app.one("#draft-restored").is_none());
-    assert!(app.disabled("#save"));
+    assert_reopens_clean().await;
 }
 
 #[wasm_bindgen_test]
