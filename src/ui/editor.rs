@@ -76,23 +76,20 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     };
     let values: Vec<RwSignal<FieldValue>> = initial.into_iter().map(RwSignal::new).collect();
     let values = StoredValue::new(values);
-    let current =
-        move || values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>());
-    let changes = Memo::new(move |_| {
-        let current = current();
-        form.with(|form| changed_count(form, &current))
+    // All field values, collected once per edit for everything derived below.
+    let current = Memo::new(move |_| {
+        values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>())
     });
+    let changes =
+        Memo::new(move |_| current.with(|current| form.with(|form| changed_count(form, current))));
     // Typed values that must not go to the portal (script addresses) hold Save.
-    let blocked = Memo::new(move |_| {
-        let current = current();
-        form.with(|form| blocked_count(form, &current))
-    });
+    let blocked =
+        Memo::new(move |_| current.with(|current| form.with(|form| blocked_count(form, current))));
     // Every change is kept until it is saved or discarded.
     if can_edit {
         let key = draft_key.clone();
         Effect::new(move || {
-            let current = current();
-            match form.with(|form| draft::capture(form, &current)) {
+            match current.with(|current| form.with(|form| draft::capture(form, current))) {
                 Some(draft) => browser::store(&key, &draft::to_text(&draft)),
                 None => browser::unstore(&key),
             }
