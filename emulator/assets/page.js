@@ -102,6 +102,39 @@
     });
   }
 
+  function fillMenu(menu, blockId, items) {
+    menu.textContent = '';
+    if (!items.length) {
+      var empty = document.createElement('span');
+      empty.className = 'emu-menu-empty';
+      empty.textContent = 'No applications';
+      menu.appendChild(empty);
+      return;
+    }
+    items.forEach(function (it) {
+      var a = document.createElement('a');
+      a.className = 'emu-menu-item';
+      a.setAttribute('role', 'menuitem');
+      a.href = '#';
+      a.setAttribute('data-block', blockId);
+      a.setAttribute('data-handler', it.handler);
+      a.setAttribute('data-placement', it.placement);
+      a.textContent = it.title;
+      menu.appendChild(a);
+    });
+  }
+
+  function showMenu(bar, menu, more) {
+    closeMenus(menu);
+    menu.hidden = false;
+    more.setAttribute('aria-expanded', 'true');
+    bar.classList.add('emu-open');
+    var first = menu.querySelector('.emu-menu-item');
+    if (first) {
+      first.focus();
+    }
+  }
+
   document.addEventListener('click', function (ev) {
     var target = ev.target instanceof Element ? ev.target : null;
     if (!target) {
@@ -111,17 +144,21 @@
     if (more) {
       var bar = more.closest('.emu-toolbar');
       var menu = bar.querySelector('.emu-menu');
-      var willOpen = menu.hidden;
-      closeMenus(menu);
-      menu.hidden = !willOpen;
-      more.setAttribute('aria-expanded', String(willOpen));
-      bar.classList.toggle('emu-open', willOpen);
-      if (willOpen) {
-        var first = menu.querySelector('.emu-menu-item');
-        if (first) {
-          first.focus();
-        }
+      if (!menu.hidden) {
+        closeMenus();
+        return;
       }
+      var blockId = more.closest('.emu-block').getAttribute('data-id');
+      // The items come from the portal each time: bindings change while the page is open.
+      api('/_emulator/menu/' + blockId)
+        .then(function (m) { fillMenu(menu, blockId, m.items || []); })
+        .catch(function () {})
+        .then(function () { showMenu(bar, menu, more); });
+      return;
+    }
+    if (target.closest('#emu-app-open')) {
+      closeMenus();
+      openApp(null, cfg.app && cfg.app.handler, 'DEFAULT', target.closest('#emu-app-open'));
       return;
     }
     var item = target.closest('.emu-menu-item');
@@ -176,7 +213,10 @@
     if (current) {
       closeSlider();
     }
-    return api('/_emulator/open', { block: blockId, handler: handler, placement: placement, lang: lang })
+    var request = placement === 'DEFAULT'
+      ? { app: true, lang: lang }
+      : { block: blockId, handler: handler, placement: placement, lang: lang };
+    return api('/_emulator/open', request)
       .then(function (o) {
         var origin = new URL(o.handler, location.href).origin;
         // window.name as the portal sets it: "<host:port>|<0 http, 1 https>|<APP_SID>".
@@ -290,11 +330,11 @@
       AUTH_EXPIRES: s.auth.AUTH_EXPIRES,
       REFRESH_ID: s.auth.REFRESH_ID,
       MEMBER_ID: o.member_id,
-      FIRST_RUN: false,
-      IS_ADMIN: true,
-      INSTALL: false,
+      FIRST_RUN: !!o.first_run,
+      IS_ADMIN: !!o.is_admin,
+      INSTALL: !!o.install,
       USER_OPTIONS: {},
-      APP_OPTIONS: {},
+      APP_OPTIONS: o.app_options || {},
       PLACEMENT: o.placement,
       PLACEMENT_OPTIONS: o.placement_options_obj
     };
@@ -371,9 +411,12 @@
     handle(s, msg);
   });
 
-  // "?open=<block id>" opens that block's first app right away (handy while developing).
+  // "?open=<block id>" opens that block's first app right away, "?open=app" the app's own
+  // page (handy while developing).
   var openParam = new URL(location.href).searchParams.get('open');
-  if (openParam && /^\d+$/.test(openParam)) {
+  if (openParam === 'app') {
+    openApp(null, cfg.app && cfg.app.handler, 'DEFAULT', document.getElementById('emu-app-open'));
+  } else if (openParam && /^\d+$/.test(openParam)) {
     var autoItem = document.querySelector('.emu-block[data-id="' + openParam + '"] .emu-menu-item');
     if (autoItem) {
       openApp(openParam, autoItem.getAttribute('data-handler'), autoItem.getAttribute('data-placement'),

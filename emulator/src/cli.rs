@@ -7,6 +7,7 @@ pub const USAGE: &str = "\
 usage: emulator [--addr 127.0.0.1:8090] [--app-addr 127.0.0.1:8091] [--app-dir DIR]
                 [--app-handler URL] [--app-title TITLE] [--blocks DIR] [--state FILE]
                 [--token-lifetime SECS] [--access X|W|V|D|A] [--latency-ms N]
+                [--fresh-install] [--user admin|editor]
 
 A local stand-in for a Bitrix24 portal's Sites editor. Listens on loopback only.";
 
@@ -29,6 +30,10 @@ pub struct Config {
     pub access: char,
     /// Delay added to every REST answer.
     pub latency_ms: u64,
+    /// The app was just added: not bound, installation not finished (see `StoreOptions`).
+    pub fresh_install: bool,
+    /// The current user is a portal administrator (`--user admin`, the default).
+    pub is_admin: bool,
 }
 
 impl Default for Config {
@@ -44,6 +49,8 @@ impl Default for Config {
             token_lifetime_secs: 3600,
             access: 'X',
             latency_ms: 0,
+            fresh_install: false,
+            is_admin: true,
         }
     }
 }
@@ -92,6 +99,10 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, Str
         if arg == "-h" || arg == "--help" {
             return Ok(Parsed::Help);
         }
+        if arg == "--fresh-install" {
+            cfg.fresh_install = true;
+            continue;
+        }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
             _ => (arg.clone(), None),
@@ -107,6 +118,7 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, Str
             "--token-lifetime",
             "--access",
             "--latency-ms",
+            "--user",
         ];
         if !known.contains(&flag.as_str()) {
             return Err(format!("unknown argument {arg:?}"));
@@ -143,6 +155,13 @@ pub fn parse_args<I: IntoIterator<Item = String>>(args: I) -> Result<Parsed, Str
                 cfg.latency_ms = value
                     .parse()
                     .map_err(|_| format!("--latency-ms: expected milliseconds, got {value:?}"))?
+            }
+            "--user" => {
+                cfg.is_admin = match value.trim() {
+                    "admin" => true,
+                    "editor" => false,
+                    _ => return Err(format!("--user: expected admin or editor, got {value:?}")),
+                }
             }
             _ => return Err(format!("unknown argument {arg:?}")),
         }
@@ -190,6 +209,9 @@ mod tests {
             "--access",
             "v",
             "--latency-ms=20",
+            "--fresh-install",
+            "--user",
+            "editor",
         ])
         .unwrap();
         assert_eq!(c.addr.port(), 0);
@@ -202,6 +224,8 @@ mod tests {
         assert_eq!(c.token_lifetime_secs, 5);
         assert_eq!(c.access, 'V');
         assert_eq!(c.latency_ms, 20);
+        assert!(c.fresh_install);
+        assert!(!c.is_admin);
     }
 
     #[test]
@@ -222,6 +246,7 @@ mod tests {
         assert!(run(&["--access", "Q"]).is_err());
         assert!(run(&["--token-lifetime", "-1"]).is_err());
         assert!(run(&["--app-handler", "ftp://x"]).is_err());
+        assert!(run(&["--user", "root"]).is_err());
         assert_eq!(run(&["--help"]).unwrap_err(), "help");
     }
 }

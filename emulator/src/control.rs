@@ -32,6 +32,8 @@ pub fn router() -> Router<AppState> {
             get(faults_get).post(faults_post).delete(faults_delete),
         )
         .route("/_emulator/access", post(access))
+        .route("/_emulator/user", post(user))
+        .route("/_emulator/menu/{id}", get(menu))
         .route("/_emulator/bind", post(bind))
         .route("/_emulator/reset", post(reset))
         .route("/_emulator/expire-tokens", post(expire_tokens))
@@ -133,6 +135,38 @@ async fn access(State(app): State<AppState>, req: Request) -> Response<Body> {
     json_response(200, &json!({"level": level.to_string()}))
 }
 
+/// `{admin: bool}`: whether the current user is a portal administrator.
+async fn user(State(app): State<AppState>, req: Request) -> Response<Body> {
+    let v = match read_json(req).await {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let Some(admin) = v.get("admin").and_then(Value::as_bool) else {
+        return bad(400, "admin must be true or false");
+    };
+    let mut store = app.lock();
+    store.is_admin = admin;
+    store.persist_or_warn();
+    json_response(200, &json!({"admin": admin}))
+}
+
+/// The More menu of one block as the portal would list it now.
+async fn menu(State(app): State<AppState>, Path(id): Path<String>) -> Response<Body> {
+    let Some(id) = id_of(Some(&Value::String(id))) else {
+        return bad(400, "bad block id");
+    };
+    let store = app.lock();
+    let Some(b) = store.block(id) else {
+        return bad(404, "no such block");
+    };
+    let items: Vec<Value> = store
+        .menu_items(&b.code)
+        .into_iter()
+        .map(|bind| json!({"placement": bind.placement, "handler": bind.handler, "title": bind.title}))
+        .collect();
+    json_response(200, &json!({"items": items}))
+}
+
 async fn bind(State(app): State<AppState>, req: Request) -> Response<Body> {
     let v = match read_json(req).await {
         Ok(v) => v,
@@ -194,6 +228,9 @@ async fn open(State(app): State<AppState>, req: Request) -> Response<Body> {
         Ok(v) => v,
         Err(r) => return r,
     };
+    if v.get("app").and_then(Value::as_bool) == Some(true) {
+        return open_app_page(&app, &host, &v);
+    }
     let Some(block_id) = id_of(v.get("block")) else {
         return bad(400, "block must be a block id");
     };
@@ -254,8 +291,55 @@ async fn open(State(app): State<AppState>, req: Request) -> Response<Body> {
             "placement_post": placement_post,
             "placement_options": options.to_string(),
             "placement_options_obj": options,
-            "application_scope": "landing",
+            "application_scope": APPLICATION_SCOPE,
             "refresh_block": store.faults.refresh_block,
+            "is_admin": store.is_admin,
+            "first_run": false,
+            "install": false,
+            "app_options": store.app_options,
+        }),
+    )
+}
+
+/// Scopes the app was registered with.
+const APPLICATION_SCOPE: &str = "landing,placement";
+
+/// Opens the app's own page from the application list (`PLACEMENT=DEFAULT`). The first
+/// opening after the app was added is its first run; until the app finishes the
+/// installation every opening says `INSTALL`.
+fn open_app_page(app: &AppState, host: &str, v: &Value) -> Response<Body> {
+    let lang = str_of(v, "lang");
+    let lang = if LANGS.contains(&lang) { lang } else { "en" };
+    let mut store = app.lock();
+    let app_sid = ids::hex(32);
+    let token = store.issue_token(&app_sid);
+    let first_run = std::mem::take(&mut store.first_run_pending);
+    store.persist_or_warn();
+    let entry = store.app().clone();
+    json_response(
+        200,
+        &json!({
+            "app_sid": app_sid,
+            "auth_id": token.auth_id,
+            "refresh_id": token.refresh_id,
+            "auth_expires": store.token_lifetime_secs(),
+            "member_id": token.member_id,
+            "domain": host,
+            "protocol": 0,
+            "lang": lang,
+            "status": "L",
+            "handler": entry.handler,
+            "title": entry.title,
+            "placement": "DEFAULT",
+            "placement_post": "DEFAULT",
+            "placement_options": "{}",
+            "placement_options_obj": {},
+            "application_scope": APPLICATION_SCOPE,
+            "refresh_block": store.faults.refresh_block,
+            "is_admin": store.is_admin,
+            "first_run": first_run,
+            "install": !store.install_finished,
+            "app_options": store.app_options,
         }),
     )
 }

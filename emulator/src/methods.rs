@@ -69,7 +69,7 @@ fn changed(result: Value) -> Result<Success, ApiError> {
     })
 }
 
-pub const METHODS: [&str; 10] = [
+pub const METHODS: [&str; 14] = [
     "landing.block.getmanifest",
     "landing.block.getcontent",
     "landing.block.getbyid",
@@ -80,6 +80,10 @@ pub const METHODS: [&str; 10] = [
     "landing.block.removecard",
     "landing.repo.bind",
     "landing.repo.unbind",
+    "landing.block.getrepository",
+    "placement.get",
+    "app.option.get",
+    "app.option.set",
 ];
 
 /// PHP truthiness of a request value: only a missing value, null, false, 0, "0", "" and empty
@@ -355,7 +359,6 @@ pub fn add_binding(
         placement,
         handler: handler.to_string(),
         title,
-        builtin: false,
     });
     Ok(())
 }
@@ -367,7 +370,21 @@ fn field_ci<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
         .and_then(|(_, v)| v.as_str())
 }
 
+/// Binding, unbinding and the app's settings are for portal administrators.
+fn require_admin(store: &Store) -> Result<(), ApiError> {
+    if store.is_admin {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            403,
+            "ACCESS_DENIED",
+            "Access denied! Only administrators can do this.",
+        ))
+    }
+}
+
 fn repo_bind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require_admin(store)?;
     require(p, &["fields"])?;
     let fields = p.get("fields").and_then(Value::as_object).ok_or_else(|| {
         ApiError::new(400, "TYPE_ERROR", "Parameter \"fields\" must be an object.")
@@ -380,6 +397,7 @@ fn repo_bind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiEr
 }
 
 fn repo_unbind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require_admin(store)?;
     require(p, &["code"])?;
     let code = present(p, "code")
         .and_then(Value::as_str)
@@ -399,6 +417,128 @@ fn repo_unbind(store: &mut Store, p: &Map<String, Value>) -> Result<Success, Api
         ));
     }
     changed(Value::Bool(true))
+}
+
+/// `placement.get`: the app's bindings, as the portal's placement registry lists them.
+fn placement_get(store: &Store) -> Result<Success, ApiError> {
+    require_admin(store)?;
+    let list: Vec<Value> = store
+        .bindings
+        .iter()
+        .map(|b| {
+            json!({"placement": b.placement, "handler": b.handler, "title": b.title,
+                   "description": "", "options": []})
+        })
+        .collect();
+    ok(Value::Array(list))
+}
+
+/// `app.option.get {option?}`: one option's value, or all of them (`[]` when there are none,
+/// as PHP encodes an empty array).
+fn option_get(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    if let Some(name) = present(p, "option").and_then(Value::as_str) {
+        return ok(store.app_options.get(name).cloned().unwrap_or(Value::Null));
+    }
+    if store.app_options.is_empty() {
+        return ok(json!([]));
+    }
+    ok(Value::Object(store.app_options.clone()))
+}
+
+/// `app.option.set {options: {name: value}}`.
+fn option_set(store: &mut Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require_admin(store)?;
+    require(p, &["options"])?;
+    let options = p
+        .get("options")
+        .and_then(Value::as_object)
+        .filter(|o| !o.is_empty())
+        .ok_or_else(|| {
+            ApiError::new(
+                400,
+                "ERROR_CORE",
+                "Parameter \"options\" must be a non-empty object.",
+            )
+        })?;
+    for (k, v) in options {
+        store.app_options.insert(k.clone(), v.clone());
+    }
+    changed(Value::Bool(true))
+}
+
+/// Human names of the catalogue sections the fixtures use.
+fn section_name(code: &str) -> String {
+    let known = [
+        ("title", "Titles"),
+        ("columns", "Columns"),
+        ("tiles", "Tiles"),
+        ("cover", "Covers"),
+        ("tariffs", "Tariffs"),
+        ("video", "Video"),
+        ("recommended", "Recommended"),
+        ("widgets_video", "Video widgets"),
+        ("other", "Other"),
+    ];
+    known
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| n.to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+/// A custom block registered by another app (`landing.repo.register`), listed as `repo_<ID>`.
+const CUSTOM_BLOCK: (&str, &str) = ("repo_1", "Custom block: price list");
+
+/// `landing.block.getrepository {section?}`: the block catalogue, section by section, each
+/// with `{name, items: {code: {name, section, ...}}}`.
+fn get_repository(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    let mut sections: Map<String, Value> = Map::new();
+    let mut add = |section: &str, code: &str, name: &str, all_sections: &[String]| {
+        let entry = sections.entry(section.to_string()).or_insert_with(|| {
+            json!({"name": section_name(section), "new": false, "separator": false, "items": {}})
+        });
+        if let Some(items) = entry.get_mut("items").and_then(Value::as_object_mut) {
+            items.insert(
+                code.to_string(),
+                json!({"name": name, "section": all_sections, "new": false,
+                       "type": [], "repo_id": code.strip_prefix("repo_").unwrap_or(""),
+                       "restricted": false}),
+            );
+        }
+    };
+    for b in &store.blocks {
+        let block = b.manifest.get("block");
+        let name = block
+            .and_then(|v| v.get("name"))
+            .and_then(Value::as_str)
+            .unwrap_or(&b.code);
+        let mut secs: Vec<String> = block
+            .and_then(|v| v.get("section"))
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(String::from)
+                    .collect()
+            })
+            .unwrap_or_default();
+        if secs.is_empty() {
+            secs.push("other".into());
+        }
+        for sec in &secs {
+            add(sec, &b.code, name, &secs);
+        }
+    }
+    add(
+        "other",
+        CUSTOM_BLOCK.0,
+        CUSTOM_BLOCK.1,
+        &["other".to_string()],
+    );
+    match present(p, "section").and_then(Value::as_str) {
+        Some(section) => ok(sections.get(section).cloned().unwrap_or(json!([]))),
+        None => ok(Value::Object(sections)),
+    }
 }
 
 /// Calls one REST method (not `batch`). `method` must be lower-case.
@@ -430,6 +570,10 @@ pub fn call(store: &mut Store, method: &str, p: &Map<String, Value>) -> Result<S
         }
         "landing.repo.bind" => repo_bind(store, p),
         "landing.repo.unbind" => repo_unbind(store, p),
+        "landing.block.getrepository" => get_repository(store, p),
+        "placement.get" => placement_get(store),
+        "app.option.get" => option_get(store, p),
+        "app.option.set" => option_set(store, p),
         _ => Err(ApiError::method_not_found()),
     }
 }

@@ -67,9 +67,8 @@ fn fill(template: &str, values: &[(&str, String)]) -> String {
 
 fn render_block(store: &Store, b: &crate::store::Block) -> String {
     let items: Vec<String> = store
-        .bindings
-        .iter()
-        .filter(|bind| bind.matches_block(&b.code))
+        .menu_items(&b.code)
+        .into_iter()
         .map(|bind| {
             format!(
                 "<a class=\"emu-menu-item\" role=\"menuitem\" href=\"#\" data-block=\"{}\" data-handler=\"{}\" data-placement=\"{}\">{}</a>",
@@ -113,11 +112,13 @@ pub fn render(store: &Store, lang: &str) -> String {
             format!("<option value=\"{l}\"{sel}>{l}</option>")
         })
         .collect();
-    let config = json!({"lid": store.lid, "lang": lang, "langs": LANGS})
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026");
+    let app = store.app();
+    let config = json!({"lid": store.lid, "lang": lang, "langs": LANGS,
+                        "app": {"handler": app.handler, "title": app.title}})
+    .to_string()
+    .replace('<', "\\u003c")
+    .replace('>', "\\u003e")
+    .replace('&', "\\u0026");
     let state = if store.page_published {
         "published"
     } else {
@@ -132,6 +133,7 @@ pub fn render(store: &Store, lang: &str) -> String {
             ("JS", JS.to_string()),
             ("BLOCKS", blocks.join("\n")),
             ("LANG_OPTIONS", options),
+            ("APP_TITLE", escape_html(&app.title)),
             ("CONFIG", config),
         ],
     )

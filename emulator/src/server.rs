@@ -4,7 +4,7 @@
 
 use crate::app::{AppState, ConnCtl, Shared};
 use crate::cli::Config;
-use crate::store::{self, Binding, Store, StoreOptions};
+use crate::store::{self, AppEntry, Store, StoreOptions};
 use crate::{app_host, control, page, rest};
 use axum::Router;
 use hyper_util::rt::TokioIo;
@@ -93,12 +93,12 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
     };
     let store = Store::new(StoreOptions {
         seed,
-        default_binding: Binding {
-            placement: "LANDING_BLOCK_*".into(),
+        app: AppEntry {
             handler,
             title: cfg.app_title.clone(),
-            builtin: true,
         },
+        fresh_install: cfg.fresh_install,
+        is_admin: cfg.is_admin,
         access: cfg.access,
         token_lifetime_secs: cfg.token_lifetime_secs,
         latency_ms: cfg.latency_ms,

@@ -4,7 +4,7 @@
 use crate::faults::{Bucket, Faults};
 use crate::{ids, timefmt};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
@@ -138,9 +138,6 @@ pub struct Binding {
     pub placement: String,
     pub handler: String,
     pub title: String,
-    /// The binding made from the command line (not persisted: the flags decide it each start).
-    #[serde(skip)]
-    pub builtin: bool,
 }
 
 pub const PLACEMENT_PREFIX: &str = "LANDING_BLOCK_";
@@ -187,6 +184,9 @@ pub enum AuthError {
     Expired,
 }
 
+/// Version 1 files did not store the command-line binding; version 2 stores every binding.
+const STATE_VERSION: u32 = 2;
+
 #[derive(Serialize, Deserialize)]
 struct Persisted {
     version: u32,
@@ -198,16 +198,39 @@ struct Persisted {
     #[serde(default)]
     install_finished: bool,
     #[serde(default)]
+    first_run_pending: bool,
+    #[serde(default = "yes")]
+    is_admin: bool,
+    #[serde(default)]
+    app_options: Map<String, Value>,
+    #[serde(default)]
     page_published: bool,
     #[serde(default)]
     tokens: Vec<Token>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// The application as the portal knows it: the handler of its own page (the app list entry)
+/// and its name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppEntry {
+    pub handler: String,
+    pub title: String,
 }
 
 /// Fixed at start: what `reset` goes back to.
 #[derive(Clone, Debug)]
 pub struct StoreOptions {
     pub seed: Vec<SeedBlock>,
-    pub default_binding: Binding,
+    pub app: AppEntry,
+    /// The app was just added to the portal: no bindings, installation not finished, and its
+    /// page opens with `FIRST_RUN`/`INSTALL`. Otherwise it is installed and bound to
+    /// `LANDING_BLOCK_*`.
+    pub fresh_install: bool,
+    pub is_admin: bool,
     pub access: char,
     pub token_lifetime_secs: u64,
     pub latency_ms: u64,
@@ -219,7 +242,14 @@ pub struct Store {
     pub blocks: Vec<Block>,
     pub bindings: Vec<Binding>,
     pub access: char,
+    /// Until the app calls `setInstallFinish`, its items show in no menu.
     pub install_finished: bool,
+    /// The next opening of the app's own page is its first run.
+    pub first_run_pending: bool,
+    /// The current user is a portal administrator.
+    pub is_admin: bool,
+    /// `app.option.*`: the application's own settings on the portal.
+    pub app_options: Map<String, Value>,
     /// The page has never been published until `/_emulator/publish`: reads without edit
     /// mode then find nothing, as on a real unpublished page.
     pub page_published: bool,
@@ -229,6 +259,18 @@ pub struct Store {
     pub faults: Faults,
     buckets: HashMap<String, Bucket>,
     opts: StoreOptions,
+}
+
+/// An installed app starts bound to every block; a freshly added one to nothing.
+fn preset_bindings(opts: &StoreOptions) -> Vec<Binding> {
+    if opts.fresh_install {
+        return Vec::new();
+    }
+    vec![Binding {
+        placement: format!("{PLACEMENT_PREFIX}*"),
+        handler: opts.app.handler.clone(),
+        title: opts.app.title.clone(),
+    }]
 }
 
 fn seeded_blocks(seed: &[SeedBlock]) -> Vec<Block> {
@@ -246,15 +288,16 @@ fn seeded_blocks(seed: &[SeedBlock]) -> Vec<Block> {
 
 impl Store {
     /// Loads `state_file` when it exists, otherwise seeds from `opts.seed`.
-    pub fn new(mut opts: StoreOptions) -> Result<Store, String> {
-        opts.default_binding.builtin = true;
-        opts.default_binding.placement = opts.default_binding.placement.to_ascii_uppercase();
+    pub fn new(opts: StoreOptions) -> Result<Store, String> {
         let mut store = Store {
             lid: LID,
             blocks: seeded_blocks(&opts.seed),
-            bindings: vec![opts.default_binding.clone()],
+            bindings: preset_bindings(&opts),
             access: opts.access,
-            install_finished: false,
+            install_finished: !opts.fresh_install,
+            first_run_pending: opts.fresh_install,
+            is_admin: opts.is_admin,
+            app_options: Map::new(),
             page_published: false,
             tokens: HashMap::new(),
             frame_log: Vec::new(),
@@ -284,13 +327,16 @@ impl Store {
         }
         self.lid = p.lid;
         self.blocks = p.blocks;
-        self.bindings.truncate(1);
-        self.bindings.extend(p.bindings.into_iter().map(|mut b| {
-            b.builtin = false;
-            b
-        }));
+        if p.version < STATE_VERSION {
+            self.bindings.extend(p.bindings);
+        } else {
+            self.bindings = p.bindings;
+        }
         self.access = crate::cli::parse_access(&p.access).unwrap_or(self.opts.access);
         self.install_finished = p.install_finished;
+        self.first_run_pending = p.first_run_pending;
+        self.is_admin = p.is_admin;
+        self.app_options = p.app_options;
         self.page_published = p.page_published;
         self.tokens = p
             .tokens
@@ -306,17 +352,15 @@ impl Store {
             return Ok(());
         };
         let p = Persisted {
-            version: 1,
+            version: STATE_VERSION,
             lid: self.lid,
             blocks: self.blocks.clone(),
-            bindings: self
-                .bindings
-                .iter()
-                .filter(|b| !b.builtin)
-                .cloned()
-                .collect(),
+            bindings: self.bindings.clone(),
             access: self.access.to_string(),
             install_finished: self.install_finished,
+            first_run_pending: self.first_run_pending,
+            is_admin: self.is_admin,
+            app_options: self.app_options.clone(),
             page_published: self.page_published,
             tokens: self.tokens.values().cloned().collect(),
         };
@@ -404,14 +448,34 @@ impl Store {
         self.buckets.clear();
     }
 
-    /// Back to the seed: blocks, access, bindings, logs, faults, limits. Tokens survive, so an
-    /// app that is open keeps working.
+    /// The app's entry in the portal's application list.
+    pub fn app(&self) -> &AppEntry {
+        &self.opts.app
+    }
+
+    /// The app's items in the More menu of a block with this code, as the portal lists them:
+    /// nothing until the installation is finished.
+    pub fn menu_items(&self, code: &str) -> Vec<&Binding> {
+        if !self.install_finished {
+            return Vec::new();
+        }
+        self.bindings
+            .iter()
+            .filter(|b| b.matches_block(code))
+            .collect()
+    }
+
+    /// Back to the seed: blocks, access, bindings, install state, app options, logs, faults,
+    /// limits. Tokens survive, so an app that is open keeps working.
     pub fn reset(&mut self) {
         self.lid = LID;
         self.blocks = seeded_blocks(&self.opts.seed);
-        self.bindings = vec![self.opts.default_binding.clone()];
+        self.bindings = preset_bindings(&self.opts);
         self.access = self.opts.access;
-        self.install_finished = false;
+        self.install_finished = !self.opts.fresh_install;
+        self.first_run_pending = self.opts.fresh_install;
+        self.is_admin = self.opts.is_admin;
+        self.app_options.clear();
         self.page_published = false;
         self.frame_log.clear();
         self.rest_log.clear();
@@ -450,6 +514,9 @@ impl Store {
             "rest_log": self.rest_log,
             "bindings": self.bindings,
             "install_finished": self.install_finished,
+            "first_run_pending": self.first_run_pending,
+            "is_admin": self.is_admin,
+            "app_options": self.app_options,
             "faults": self.faults,
         })
     }
@@ -488,12 +555,12 @@ mod tests {
     fn opts(state: Option<PathBuf>) -> StoreOptions {
         StoreOptions {
             seed: embedded_seed().unwrap(),
-            default_binding: Binding {
-                placement: "landing_block_*".into(),
+            app: AppEntry {
                 handler: "http://127.0.0.1:8080/handler/".into(),
                 title: "Block editor".into(),
-                builtin: false,
             },
+            fresh_install: false,
+            is_admin: true,
             access: 'X',
             token_lifetime_secs: 3600,
             latency_ms: 0,
@@ -524,7 +591,6 @@ mod tests {
             placement: "LANDING_BLOCK_49.1.VIDEO_JUST_VIDEO".into(),
             handler: "h".into(),
             title: "t".into(),
-            builtin: false,
         };
         assert!(b.matches_block("49.1.video_just_video"));
         assert!(!b.matches_block("04.1.one_col_fix_with_title"));
@@ -565,8 +631,9 @@ mod tests {
             placement: "LANDING_BLOCK_06.1FEATURES_3_COLS".into(),
             handler: "http://127.0.0.1:1/x".into(),
             title: "X".into(),
-            builtin: false,
         });
+        s.app_options.insert("bindings".into(), json!("[]"));
+        s.is_admin = false;
         s.access = 'W';
         let t = s.issue_token("sid");
         s.persist().unwrap();
@@ -580,8 +647,9 @@ mod tests {
         let s2 = Store::new(opts(Some(path.clone()))).unwrap();
         assert_eq!(s2.block(102).unwrap().draft, "<p>changed</p>");
         assert_eq!(s2.block(101).unwrap().draft, s.block(101).unwrap().draft);
-        assert_eq!(s2.bindings.len(), 2);
-        assert!(s2.bindings[0].builtin);
+        assert_eq!(s2.bindings, s.bindings);
+        assert_eq!(s2.app_options, s.app_options);
+        assert!(!s2.is_admin);
         assert_eq!(s2.access, 'W');
         assert!(s2.check_token(&t.auth_id, timefmt::now_millis()).is_ok());
         // The manifest's key order survives the round trip.
@@ -627,9 +695,46 @@ mod tests {
         s.reset();
         assert!(!s.block(101).unwrap().draft.is_empty());
         assert_eq!(s.access, 'X');
-        assert!(!s.install_finished);
+        assert!(s.install_finished);
         assert!(s.rest_log.is_empty());
         assert_eq!(s.bindings.len(), 1);
+    }
+
+    #[test]
+    fn fresh_install_shows_nothing_until_bound_and_finished() {
+        let mut s = Store::new(StoreOptions {
+            fresh_install: true,
+            ..opts(None)
+        })
+        .unwrap();
+        assert!(s.bindings.is_empty() && !s.install_finished && s.first_run_pending);
+        s.bindings.push(Binding {
+            placement: "LANDING_BLOCK_*".into(),
+            handler: "http://127.0.0.1:1/".into(),
+            title: "Edit".into(),
+        });
+        assert!(s.menu_items("04.1.one_col_fix_with_title").is_empty());
+        s.install_finished = true;
+        assert_eq!(s.menu_items("04.1.one_col_fix_with_title").len(), 1);
+        s.first_run_pending = false;
+        s.reset();
+        assert!(s.bindings.is_empty() && !s.install_finished && s.first_run_pending);
+    }
+
+    #[test]
+    fn version_1_state_keeps_the_command_line_binding() {
+        let dir = temp_dir("v1");
+        let path = dir.join("state.json");
+        let mut s = Store::new(opts(Some(path.clone()))).unwrap();
+        s.persist().unwrap();
+        let mut v: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        v["version"] = json!(1);
+        v["bindings"] = json!([{"placement": "LANDING_BLOCK_X", "handler": "http://127.0.0.1:2/", "title": "X"}]);
+        fs::write(&path, v.to_string()).unwrap();
+        s = Store::new(opts(Some(path))).unwrap();
+        let placements: Vec<&str> = s.bindings.iter().map(|b| b.placement.as_str()).collect();
+        assert_eq!(placements, ["LANDING_BLOCK_*", "LANDING_BLOCK_X"]);
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

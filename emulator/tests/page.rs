@@ -119,7 +119,7 @@ async fn open_gives_a_fresh_sid_token_and_portal_fields() {
     assert_eq!(o["member_id"].as_str().unwrap().len(), 32);
     assert_eq!(o["placement"], json!("LANDING_BLOCK_*"));
     assert_eq!(o["placement_post"], json!("LANDING_BLOCK_*"));
-    assert_eq!(o["application_scope"], json!("landing"));
+    assert_eq!(o["application_scope"], json!("landing,placement"));
     assert_eq!(o["title"], json!("Block editor"));
     // PLACEMENT_OPTIONS: a JSON string in the POST, all values strings.
     let opts: Value = serde_json::from_str(o["placement_options"].as_str().unwrap()).unwrap();
