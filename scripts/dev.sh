@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The development loop: installs what is missing, starts the Sites editor
 # emulator and `trunk serve` (live reload), and prints the editor URL.
-# Ctrl+C stops everything it started.
+# Ctrl+C stops everything it started. Arguments go to the emulator, e.g.
+# `scripts/dev.sh --fresh-install --user editor` (see emulator/README.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -35,7 +36,7 @@ target/debug/emulator \
   --app-addr "$APP_HOST_ADDR" \
   --app-dir dist \
   --app-handler "http://127.0.0.1:$TRUNK_PORT/handler/" \
-  --state "$STATE_FILE" &
+  --state "$STATE_FILE" "$@" &
 pids+=($!)
 
 trunk serve --port "$TRUNK_PORT" \
@@ -53,6 +54,7 @@ cat <<MSG
 
   Sites editor emulator:  http://$EDITOR_ADDR/
   Point at a block, click More, choose "Block editor".
+  The app's own page (installation, bindings): the Applications button in its header.
   The app itself (trunk serve, live reload): http://127.0.0.1:$TRUNK_PORT/
   Emulator state is kept in $STATE_FILE. Ctrl+C stops everything.
 

@@ -12,6 +12,10 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::core::bindings::{
+    parse_catalogue, parse_portal_bindings, parse_record, record_params, Binding, CatalogueBlock,
+    Record,
+};
 use crate::core::context::{Auth, Portal, Scope};
 use crate::core::model::{BlockContent, Manifest};
 use crate::core::rest::{
@@ -281,25 +285,146 @@ impl RestClient {
     }
 }
 
+/// What the app's own page shows, read in one batch request.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BindingsSnapshot {
+    /// The app's block bindings as the portal lists them (`placement.get`).
+    pub portal: Vec<Binding>,
+    /// The app's own list, from its application options.
+    pub record: Record,
+    /// The block catalogue, when it was asked for; its failure does not fail the rest.
+    pub catalogue: Option<Result<Vec<CatalogueBlock>, RestError>>,
+}
+
+#[derive(Deserialize)]
+struct BindingsBatch {
+    placements: Option<Value>,
+    options: Option<Value>,
+    catalogue: Option<Value>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BindOutcome {
+    Bound,
+    /// `PLACEMENT_EXIST`: the portal already had it.
+    AlreadyBound,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnbindOutcome {
+    Unbound,
+    /// `PLACEMENT_NO_EXIST`: it was already gone.
+    AlreadyGone,
+}
+
+fn is_portal_code(err: &RestError, wanted: &str) -> bool {
+    matches!(err, RestError::Portal { code, .. } if code.eq_ignore_ascii_case(wanted))
+}
+
 impl RestClient {
-    /// Binds the app to a placement (`landing.repo.bind`); an existing binding
-    /// for the same placement counts as done.
-    pub async fn bind_placement(
-        &self,
-        placement: &str,
-        handler: &str,
-        title: &str,
-    ) -> Result<(), RestError> {
+    /// The portal's bindings and the app's options (and the block catalogue, if asked).
+    pub async fn load_bindings(&self, with_catalogue: bool) -> Result<BindingsSnapshot, RestError> {
+        let mut commands = vec![
+            BatchCommand {
+                key: "placements".into(),
+                method: "placement.get".into(),
+                params: json!({}),
+            },
+            BatchCommand {
+                key: "options".into(),
+                method: "app.option.get".into(),
+                params: json!({}),
+            },
+        ];
+        if with_catalogue {
+            commands.push(BatchCommand {
+                key: "catalogue".into(),
+                method: "landing.block.getrepository".into(),
+                params: json!({}),
+            });
+        }
+        let params = batch_params(&commands, false)?;
+        let (status, body) = self.send("batch", &params).await?;
+        let answer = parse_batch::<BindingsBatch>(status, &body)?;
+        let error_of = |key: &str| {
+            answer
+                .errors
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, err)| err.clone())
+        };
+        for key in ["placements", "options"] {
+            if let Some(err) = error_of(key) {
+                return Err(err);
+            }
+        }
+        let placements = answer.results.placements.ok_or_else(|| {
+            RestError::BadResponse("the batch answer lacks the placements".into())
+        })?;
+        let catalogue = with_catalogue.then(|| match error_of("catalogue") {
+            Some(err) => Err(err),
+            None => Ok(answer
+                .results
+                .catalogue
+                .as_ref()
+                .map(parse_catalogue)
+                .unwrap_or_default()),
+        });
+        Ok(BindingsSnapshot {
+            portal: parse_portal_bindings(&placements),
+            record: parse_record(&answer.results.options.unwrap_or(Value::Null)),
+            catalogue,
+        })
+    }
+
+    /// `landing.repo.bind`; a binding the portal already has counts as done.
+    pub async fn bind(&self, binding: &Binding) -> Result<BindOutcome, RestError> {
         let params = json!({"fields": {
-            "PLACEMENT": placement, "PLACEMENT_HANDLER": handler, "TITLE": title,
+            "PLACEMENT": binding.target.placement(),
+            "PLACEMENT_HANDLER": binding.handler,
+            "TITLE": binding.title,
         }});
         match self.call::<Value>("landing.repo.bind", &params).await {
-            Ok(_) => Ok(()),
-            Err(RestError::Portal { code, .. }) if code.eq_ignore_ascii_case("PLACEMENT_EXIST") => {
-                Ok(())
+            Ok(_) => Ok(BindOutcome::Bound),
+            Err(err) if is_portal_code(&err, "PLACEMENT_EXIST") => Ok(BindOutcome::AlreadyBound),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `landing.repo.unbind` for one placement and handler; one already gone counts as done.
+    pub async fn unbind(&self, binding: &Binding) -> Result<UnbindOutcome, RestError> {
+        let params = json!({"code": binding.target.placement(), "handler": binding.handler});
+        match self.call::<Value>("landing.repo.unbind", &params).await {
+            Ok(_) => Ok(UnbindOutcome::Unbound),
+            Err(err) if is_portal_code(&err, "PLACEMENT_NO_EXIST") => {
+                Ok(UnbindOutcome::AlreadyGone)
             }
             Err(err) => Err(err),
         }
+    }
+
+    /// A new title means a new binding: the portal has no update. If binding with the new
+    /// title fails, the old binding is put back so the menu item is not lost.
+    pub async fn retitle(&self, binding: &Binding, title: &str) -> Result<(), RestError> {
+        self.unbind(binding).await?;
+        let renamed = Binding {
+            title: title.to_string(),
+            ..binding.clone()
+        };
+        if let Err(err) = self.bind(&renamed).await {
+            // Best effort: the error the user sees is the one that stopped the rename.
+            let _ = self.bind(binding).await;
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// Stores the app's list of bindings in its application options.
+    pub async fn save_record(&self, bindings: &[Binding]) -> Result<(), RestError> {
+        let _: Value = self
+            .call("app.option.set", &record_params(bindings))
+            .await?;
+        Ok(())
     }
 }
 
@@ -311,6 +436,7 @@ mod tests {
     use futures::executor::block_on;
 
     use super::*;
+    use crate::core::bindings::Target;
 
     /// Answers from a script and records what was sent.
     #[derive(Default)]
@@ -598,6 +724,14 @@ mod tests {
         assert_eq!(sent[2].1["scope"], "KNOWLEDGE");
     }
 
+    fn every_block() -> Binding {
+        Binding {
+            target: Target::AllBlocks,
+            handler: "https://app.example/".into(),
+            title: "Block editor".into(),
+        }
+    }
+
     #[test]
     fn binding_posts_the_fields_and_accepts_an_existing_binding() {
         let s = setup(
@@ -611,13 +745,16 @@ mod tests {
             ],
             true,
         );
-        let bind = || {
-            s.client
-                .bind_placement("LANDING_BLOCK_*", "https://app.example/", "Block editor")
-        };
-        block_on(bind()).expect("bound");
-        block_on(bind()).expect("already bound is fine");
-        assert_eq!(block_on(bind()), Err(RestError::AccessDenied));
+        let binding = every_block();
+        assert_eq!(block_on(s.client.bind(&binding)), Ok(BindOutcome::Bound));
+        assert_eq!(
+            block_on(s.client.bind(&binding)),
+            Ok(BindOutcome::AlreadyBound)
+        );
+        assert_eq!(
+            block_on(s.client.bind(&binding)),
+            Err(RestError::AccessDenied)
+        );
         let sent = s.transport.sent.borrow();
         assert_eq!(
             sent[0].0,
@@ -627,6 +764,108 @@ mod tests {
             sent[0].1["fields"],
             json!({"PLACEMENT": "LANDING_BLOCK_*", "PLACEMENT_HANDLER": "https://app.example/", "TITLE": "Block editor"})
         );
+    }
+
+    #[test]
+    fn unbinding_names_placement_and_handler_and_accepts_a_missing_one() {
+        let s = setup(
+            vec![
+                answer(200, r#"{"result":true}"#),
+                answer(
+                    400,
+                    r#"{"error":"PLACEMENT_NO_EXIST","error_description":"none"}"#,
+                ),
+                answer(500, r#"{"error":"INTERNAL_SERVER_ERROR"}"#),
+            ],
+            true,
+        );
+        let binding = every_block();
+        assert_eq!(
+            block_on(s.client.unbind(&binding)),
+            Ok(UnbindOutcome::Unbound)
+        );
+        assert_eq!(
+            block_on(s.client.unbind(&binding)),
+            Ok(UnbindOutcome::AlreadyGone)
+        );
+        assert_eq!(
+            block_on(s.client.unbind(&binding)),
+            Err(RestError::InternalServerError)
+        );
+        let sent = s.transport.sent.borrow();
+        assert_eq!(
+            sent[0].1,
+            json!({"code": "LANDING_BLOCK_*", "handler": "https://app.example/", "auth": "token-0"})
+        );
+    }
+
+    #[test]
+    fn a_failed_retitle_puts_the_old_binding_back() {
+        let denied = answer(403, r#"{"error":"ACCESS_DENIED","error_description":"no"}"#);
+        let s = setup(
+            vec![
+                answer(200, r#"{"result":true}"#),
+                denied,
+                answer(200, r#"{"result":true}"#),
+            ],
+            true,
+        );
+        assert_eq!(
+            block_on(s.client.retitle(&every_block(), "New")),
+            Err(RestError::AccessDenied)
+        );
+        let sent = s.transport.sent.borrow();
+        let titles: Vec<&Value> = sent[1..]
+            .iter()
+            .map(|(_, b)| &b["fields"]["TITLE"])
+            .collect();
+        assert_eq!(titles, [&json!("New"), &json!("Block editor")]);
+        assert!(sent[0].0.ends_with("landing.repo.unbind.json"));
+    }
+
+    #[test]
+    fn bindings_load_in_one_batch_and_a_failed_catalogue_fails_alone() {
+        let body = r#"{"result":{"result":{
+            "placements":[{"placement":"LANDING_BLOCK_*","handler":"https://app.example/","title":"Edit"}],
+            "options":[]},
+            "result_error":{"catalogue":{"error":"ACCESS_DENIED","error_description":"no"}}}}"#;
+        let s = setup(vec![answer(200, body)], true);
+        let snap = block_on(s.client.load_bindings(true)).expect("loaded");
+        assert_eq!(snap.portal.len(), 1);
+        assert_eq!(snap.portal[0].title, "Edit");
+        assert_eq!(snap.record, Record::Missing);
+        assert_eq!(snap.catalogue, Some(Err(RestError::AccessDenied)));
+        let sent = s.transport.sent.borrow();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(
+            sent[0].1["cmd"],
+            json!({"placements": "placement.get", "options": "app.option.get",
+                   "catalogue": "landing.block.getrepository"})
+        );
+        assert_eq!(sent[0].1["halt"], json!(0));
+    }
+
+    #[test]
+    fn bindings_fail_when_the_placements_fail() {
+        let body = r#"{"result":{"result":{"options":[]},
+            "result_error":{"placements":{"error":"ACCESS_DENIED","error_description":"admins"}}}}"#;
+        let s = setup(vec![answer(200, body)], true);
+        assert_eq!(
+            block_on(s.client.load_bindings(false)),
+            Err(RestError::AccessDenied)
+        );
+    }
+
+    #[test]
+    fn the_record_is_saved_as_an_option() {
+        let s = setup(vec![answer(200, r#"{"result":true}"#)], true);
+        block_on(s.client.save_record(&[every_block()])).expect("saved");
+        let sent = s.transport.sent.borrow();
+        assert!(sent[0].0.ends_with("app.option.set.json"));
+        let stored = sent[0].1["options"]["bindings"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(stored.contains("LANDING_BLOCK_*"), "{stored}");
     }
 
     #[test]

@@ -48,7 +48,8 @@ export function install_bx24_double(initJson, answerRefresh) {
     },
     getLang() { return init.LANG; },
     getDomain() { return init.DOMAIN; },
-    isAdmin() { return true; },
+    isAdmin() { return init.IS_ADMIN !== false; },
+    appOption: { get(name) { return (init.APP_OPTIONS || {})[name]; } },
     installFinish() { calls.push(["installFinish"]); },
     closeApplication() { calls.push(["closeApplication"]); },
   };
@@ -792,5 +793,110 @@ async fn opened_directly_it_explains_how_the_app_is_opened() {
         text.contains("127.0.0.1:8090"),
         "the dev hint names the emulator: {text}"
     );
+    assert!(transport.requests().is_empty());
+}
+
+/// The app's own page, opened from the application list.
+fn app_page_data(is_admin: bool) -> Value {
+    json!({
+        "DOMAIN": "portal.example.com", "PROTOCOL": 1, "PATH": "/rest", "LANG": "en",
+        "AUTH_ID": "token-1", "AUTH_EXPIRES": 3600, "REFRESH_ID": "refresh-1",
+        "MEMBER_ID": "member-1", "IS_ADMIN": is_admin, "PLACEMENT": "DEFAULT",
+        "PLACEMENT_OPTIONS": {},
+    })
+}
+
+/// A `placement.get` + `app.option.get` batch answer.
+fn bindings_answer(placements: Value) -> Result<HttpResponse, TransportError> {
+    let result = json!({"result": {"result": {"placements": placements, "options": []},
+                        "result_error": []}});
+    ok(&result.to_string())
+}
+
+#[wasm_bindgen_test]
+async fn the_installation_finishes_only_after_the_binding_succeeded() {
+    install_bx24_double(&app_page_data(true).to_string(), true);
+    let every = json!([{"placement": "LANDING_BLOCK_*", "handler": "https://app.example/",
+                        "title": "Block editor"}]);
+    let transport = StubTransport::new(vec![
+        bindings_answer(json!([])),
+        error(403, "ACCESS_DENIED"),
+        bindings_answer(json!([])),
+        ok(r#"{"result":true}"#),
+        bindings_answer(every),
+        ok(r#"{"result":true}"#),
+    ]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the refused binding", |a| {
+        a.one("#settings-error").is_some()
+    })
+    .await;
+    assert!(
+        app.text("#settings-error").contains("permission"),
+        "{}",
+        app.text("#settings-error")
+    );
+    assert!(
+        calls().iter().all(|c| c[0] != "installFinish"),
+        "the installation was finished although the binding failed"
+    );
+
+    app.click("#settings-retry");
+    app.wait_for("the binding", |a| a.one("li.binding").is_some())
+        .await;
+    let finished = calls().iter().filter(|c| c[0] == "installFinish").count();
+    assert_eq!(finished, 1);
+    let requests = transport.requests();
+    let methods: Vec<&str> = requests
+        .iter()
+        .map(|(url, _)| url.rsplit('/').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        methods,
+        [
+            "batch.json",
+            "landing.repo.bind.json",
+            "batch.json",
+            "landing.repo.bind.json",
+            "batch.json",
+            "app.option.set.json"
+        ]
+    );
+    let fields = &requests[3].1["fields"];
+    assert_eq!(fields["PLACEMENT"], "LANDING_BLOCK_*");
+    assert_eq!(fields["TITLE"], "Block editor");
+    let handler = fields["PLACEMENT_HANDLER"].as_str().unwrap_or_default();
+    let here = window().location().href().unwrap_or_default();
+    assert!(
+        !handler.is_empty() && here.starts_with(handler) && !handler.contains('?'),
+        "handler {handler:?} for page {here:?}"
+    );
+    // The binding the app made is its own, not "found on the portal".
+    assert!(!app.text("li.binding").contains("outside the app"));
+    let stored = requests[5].1["options"]["bindings"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(stored.contains("LANDING_BLOCK_*"), "{stored}");
+}
+
+#[wasm_bindgen_test]
+async fn a_user_who_is_not_an_admin_sees_the_list_and_sends_nothing() {
+    let mut data = app_page_data(false);
+    data["APP_OPTIONS"] = json!({"bindings": json!([
+        {"placement": "LANDING_BLOCK_04.1.one_col_fix_with_title", "handler": "https://app.example/",
+         "title": "Edit <b>title</b>"}
+    ]).to_string()});
+    install_bx24_double(&data.to_string(), true);
+    let transport = StubTransport::new(vec![]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the read-only list", |a| a.one("li.binding").is_some())
+        .await;
+    assert!(app.one("#admin-only").is_some());
+    let row = app.text("li.binding");
+    assert!(row.contains("04.1.one_col_fix_with_title"), "{row}");
+    assert!(row.contains("Edit <b>title</b>"), "titles are text: {row}");
+    assert!(app.one("li.binding b").is_none());
+    assert!(app.all("input, #bind-add, .binding-remove").is_empty());
+    sleep(100).await;
     assert!(transport.requests().is_empty());
 }

@@ -1005,9 +1005,8 @@ impl Session {
         Ok(())
     }
 
-    /// In the editor page: hovers block `id`, clicks More, then the menu item `title`, and
-    /// waits for the slider. Ends inside the slider's iframe.
-    pub async fn open_from_more_menu(&self, id: u64, title: &str) -> Result<()> {
+    /// In the editor page: hovers block `id` and clicks More; returns once its menu shows.
+    async fn open_more_menu(&self, id: u64) -> Result<()> {
         let c = self.client()?;
         self.to_page().await?;
         let block_css = format!(".emu-block[data-id='{id}']");
@@ -1036,6 +1035,37 @@ impl Session {
         })
         .await?;
         more.click().await?;
+        let menu_css = format!("{block_css} .emu-menu");
+        wait_until("the More menu to open", || async {
+            let m = c.find(Locator::Css(&menu_css)).await?;
+            Ok(m.is_displayed().await?.then_some(()))
+        })
+        .await
+    }
+
+    /// The item titles in block `id`'s More menu as the editor shows them now (none when it
+    /// says "No applications"). Closes the menu again.
+    pub async fn more_menu_titles(&self, id: u64) -> Result<Vec<String>> {
+        self.open_more_menu(id).await?;
+        let c = self.client()?;
+        let mut titles = Vec::new();
+        let items_css = format!(".emu-block[data-id='{id}'] .emu-menu a.emu-menu-item");
+        for a in c.find_all(Locator::Css(&items_css)).await? {
+            titles.push(a.text().await?.trim().to_string());
+        }
+        c.execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'}));",
+            vec![],
+        )
+        .await?;
+        Ok(titles)
+    }
+
+    /// In the editor page: hovers block `id`, clicks More, then the menu item `title`, and
+    /// waits for the slider. Ends inside the slider's iframe.
+    pub async fn open_from_more_menu(&self, id: u64, title: &str) -> Result<()> {
+        let c = self.client()?;
+        self.open_more_menu(id).await?;
         let item = wait_until(&format!("the More menu item {title:?}"), || async {
             let mut seen = Vec::new();
             for a in c
@@ -1061,6 +1091,21 @@ impl Session {
         })
         .await?;
         self.enter_app_frame().await
+    }
+
+    /// Opens the app's own page from the editor's application list and waits until it shows
+    /// its title. Ends inside the app's frame.
+    pub async fn open_app_page(&self) -> Result<()> {
+        let c = self.client()?;
+        self.to_page().await?;
+        self.click("#emu-app-open").await?;
+        wait_until("the slider to open", || async {
+            let s = c.find(Locator::Css("#emu-slider")).await?;
+            Ok(s.is_displayed().await?.then_some(()))
+        })
+        .await?;
+        self.enter_app_frame().await?;
+        self.wait_app_form().await
     }
 
     /// Opens the app for block `id` from the More menu ("Block editor") and waits until it

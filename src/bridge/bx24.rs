@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 use super::{Bridge, BridgeError, CALL_TIMEOUT_MS};
 use crate::browser::with_timeout;
 use crate::client::LocalFuture;
+use crate::core::bindings::RECORD_OPTION;
 use crate::core::protocol::parse_window_name;
 
 #[wasm_bindgen]
@@ -35,6 +36,8 @@ extern "C" {
     fn bx24_get_domain() -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = BX24, js_name = isAdmin)]
     fn bx24_is_admin() -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = ["BX24", "appOption"], js_name = get)]
+    fn bx24_app_option(name: &str) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = BX24, js_name = installFinish)]
     fn bx24_install_finish() -> Result<(), JsValue>;
     #[wasm_bindgen(catch, js_namespace = BX24, js_name = closeApplication)]
@@ -132,6 +135,13 @@ impl Bridge for Bx24Bridge {
                     "PLACEMENT_OPTIONS".into(),
                     info.get("options").cloned().unwrap_or(Value::Null),
                 );
+                // The library keeps APP_OPTIONS to itself; the app reads the one it uses.
+                let record = bx24_app_option(RECORD_OPTION)
+                    .map(to_json)
+                    .unwrap_or(Value::Null);
+                if !record.is_null() {
+                    map.insert("APP_OPTIONS".into(), json!({RECORD_OPTION: record}));
+                }
             }
             Ok(data)
         })

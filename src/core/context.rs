@@ -247,8 +247,11 @@ pub struct AppContext {
     pub auth: Auth,
     pub lang: Lang,
     pub is_admin: bool,
-    /// The portal is installing the app (`INSTALL` set): bind and finish at once.
+    /// The portal is installing the app or opening it for the first time (`INSTALL` or
+    /// `FIRST_RUN` set): bind and finish the installation.
     pub installing: bool,
+    /// `APP_OPTIONS`: the application's settings as the portal passed them.
+    pub options: Value,
 }
 
 /// True when the init data is for the app's own page rather than a placement.
@@ -275,7 +278,9 @@ pub fn parse_app_context(data: &Value) -> Result<AppContext, ContextError> {
             .map(Lang::from_code)
             .unwrap_or(Lang::En),
         is_admin: obj.get("IS_ADMIN").is_some_and(truthy),
-        installing: obj.get("INSTALL").is_some_and(truthy),
+        installing: obj.get("INSTALL").is_some_and(truthy)
+            || obj.get("FIRST_RUN").is_some_and(truthy),
+        options: obj.get("APP_OPTIONS").cloned().unwrap_or(Value::Null),
     })
 }
 
@@ -649,6 +654,15 @@ mod tests {
         assert_eq!(app.lang, Lang::De);
         assert_eq!(app.portal.domain, "acme.bitrix24.com");
         assert_eq!(app.auth.access_token, "tok-access-123");
+
+        let mut first_run = with("PLACEMENT", json!("DEFAULT"));
+        first_run["FIRST_RUN"] = json!(true);
+        first_run["APP_OPTIONS"] = json!({"bindings": "[]"});
+        let app = parse_app_context(&first_run).expect("app context");
+        assert!(app.installing, "FIRST_RUN alone is an installation too");
+        assert_eq!(app.options, json!({"bindings": "[]"}));
+        let plain = parse_app_context(&with("PLACEMENT", json!("DEFAULT"))).expect("app");
+        assert!(!plain.installing);
 
         let mut bad = data.clone();
         bad["DOMAIN"] = json!("evil.com/steal");

@@ -1,6 +1,7 @@
 //! The pure core: everything here is plain data and functions, knows nothing
 //! of the browser and is tested natively with `cargo test`.
 
+pub mod bindings;
 pub mod context;
 pub mod draft;
 pub mod i18n;

@@ -1,8 +1,8 @@
 //! The Leptos UI: start-up screens and the editor.
 
+mod app_page;
 mod editor;
 mod fields;
-mod install;
 
 use std::rc::Rc;
 
@@ -56,7 +56,7 @@ enum Screen {
     BadContext(ContextError),
     LoadFailed(Rc<Session>, RestError),
     Ready(Rc<Session>, Rc<Loaded>),
-    Install(Rc<install::Installer>),
+    AppPage(Rc<app_page::AppPage>),
 }
 
 /// Token refresh through the bridge, validated like the initial context.
@@ -117,7 +117,7 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
                     platform.clock.clone(),
                     Rc::new(BridgeAuth(bridge.clone())),
                 );
-                Screen::Install(Rc::new(install::Installer {
+                Screen::AppPage(Rc::new(app_page::AppPage {
                     app,
                     bridge,
                     client,
@@ -239,8 +239,8 @@ pub fn App(platform: Platform) -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Screen::Install(installer)) => {
-                    view! { <install::Install installer/> }.into_any()
+                Some(Screen::AppPage(page)) => {
+                    view! { <app_page::AppPageView page/> }.into_any()
                 }
                 Some(Screen::Ready(session, loaded)) => {
                     view! { <editor::Editor session loaded/> }.into_any()

@@ -6,5 +6,6 @@ mod close;
 mod faults;
 mod fixtures;
 mod flow;
+mod install;
 mod lang;
 mod sdk;
