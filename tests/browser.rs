@@ -11,6 +11,7 @@ use landing_block_editor::bridge::frame::FrameBridge;
 use landing_block_editor::bridge::{Bridge, BridgeError};
 use landing_block_editor::browser::{sleep, BrowserClock};
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
+use landing_block_editor::core::bindings::default_handler;
 use landing_block_editor::core::protocol::parse_window_name;
 use landing_block_editor::ui::{App, Platform};
 use leptos::prelude::*;
@@ -816,8 +817,9 @@ fn bindings_answer(placements: Value) -> Result<HttpResponse, TransportError> {
 #[wasm_bindgen_test]
 async fn the_installation_finishes_only_after_the_binding_succeeded() {
     install_bx24_double(&app_page_data(true).to_string(), true);
-    let every = json!([{"placement": "LANDING_BLOCK_*", "handler": "https://app.example/",
-                        "title": "Block editor"}]);
+    // The portal lists what the app bound: its own address as the handler.
+    let here = default_handler(&window().location().href().unwrap_or_default());
+    let every = json!([{"placement": "LANDING_BLOCK_*", "handler": here, "title": "Block editor"}]);
     let transport = StubTransport::new(vec![
         bindings_answer(json!([])),
         error(403, "ACCESS_DENIED"),
@@ -866,10 +868,10 @@ async fn the_installation_finishes_only_after_the_binding_succeeded() {
     assert_eq!(fields["PLACEMENT"], "LANDING_BLOCK_*");
     assert_eq!(fields["TITLE"], "Block editor");
     let handler = fields["PLACEMENT_HANDLER"].as_str().unwrap_or_default();
-    let here = window().location().href().unwrap_or_default();
+    let page = window().location().href().unwrap_or_default();
     assert!(
-        !handler.is_empty() && here.starts_with(handler) && !handler.contains('?'),
-        "handler {handler:?} for page {here:?}"
+        handler == here && page.starts_with(handler) && !handler.contains('?'),
+        "handler {handler:?} for page {page:?}"
     );
     // The binding the app made is its own, not "found on the portal".
     assert!(!app.text("li.binding").contains("outside the app"));
