@@ -256,9 +256,6 @@ async fn open(State(app): State<AppState>, req: Request) -> Response<Body> {
     else {
         return bad(404, "no app with that handler is bound to this block");
     };
-    let app_sid = ids::hex(32);
-    let token = store.issue_token(&app_sid);
-    store.persist_or_warn();
     let options = json!({
         "ID": block.id.to_string(),
         "CODE": block.code,
@@ -266,13 +263,43 @@ async fn open(State(app): State<AppState>, req: Request) -> Response<Body> {
         "URI": page_uri(crate::store::SITE_ID, store.lid),
     });
     // The portal may send the code part of PLACEMENT in lower case in the POST.
-    let suffix = binding.suffix().to_string();
     let placement_post = format!(
         "{}{}",
         crate::store::PLACEMENT_PREFIX,
-        suffix.to_lowercase()
+        binding.suffix().to_lowercase()
     );
-    let placement_upper = binding.placement.to_ascii_uppercase();
+    let opening = Opening {
+        handler: binding.handler.clone(),
+        title: binding.title.clone(),
+        placement: binding.placement.to_ascii_uppercase(),
+        placement_post,
+        options,
+        first_run: false,
+    };
+    opened(&mut store, &host, lang, opening)
+}
+
+/// What one opening of the app hands to the page, besides the fresh session.
+struct Opening {
+    handler: String,
+    title: String,
+    placement: String,
+    placement_post: String,
+    options: Value,
+    first_run: bool,
+}
+
+/// A fresh APP_SID and token for an opening, and the fields the page POSTs and answers
+/// `getInitData` with.
+fn opened(
+    store: &mut crate::store::Store,
+    host: &str,
+    lang: &str,
+    opening: Opening,
+) -> Response<Body> {
+    let app_sid = ids::hex(32);
+    let token = store.issue_token(&app_sid);
+    store.persist_or_warn();
     json_response(
         200,
         &json!({
@@ -285,17 +312,17 @@ async fn open(State(app): State<AppState>, req: Request) -> Response<Body> {
             "protocol": 0,
             "lang": lang,
             "status": "L",
-            "handler": binding.handler,
-            "title": binding.title,
-            "placement": placement_upper,
-            "placement_post": placement_post,
-            "placement_options": options.to_string(),
-            "placement_options_obj": options,
+            "handler": opening.handler,
+            "title": opening.title,
+            "placement": opening.placement,
+            "placement_post": opening.placement_post,
+            "placement_options": opening.options.to_string(),
+            "placement_options_obj": opening.options,
             "application_scope": APPLICATION_SCOPE,
             "refresh_block": store.faults.refresh_block,
             "is_admin": store.is_admin,
-            "first_run": false,
-            "install": false,
+            "first_run": opening.first_run,
+            "install": !store.install_finished,
             "app_options": store.app_options,
         }),
     )
@@ -311,37 +338,17 @@ fn open_app_page(app: &AppState, host: &str, v: &Value) -> Response<Body> {
     let lang = str_of(v, "lang");
     let lang = if LANGS.contains(&lang) { lang } else { "en" };
     let mut store = app.lock();
-    let app_sid = ids::hex(32);
-    let token = store.issue_token(&app_sid);
     let first_run = std::mem::take(&mut store.first_run_pending);
-    store.persist_or_warn();
     let entry = store.app().clone();
-    json_response(
-        200,
-        &json!({
-            "app_sid": app_sid,
-            "auth_id": token.auth_id,
-            "refresh_id": token.refresh_id,
-            "auth_expires": store.token_lifetime_secs(),
-            "member_id": token.member_id,
-            "domain": host,
-            "protocol": 0,
-            "lang": lang,
-            "status": "L",
-            "handler": entry.handler,
-            "title": entry.title,
-            "placement": "DEFAULT",
-            "placement_post": "DEFAULT",
-            "placement_options": "{}",
-            "placement_options_obj": {},
-            "application_scope": APPLICATION_SCOPE,
-            "refresh_block": store.faults.refresh_block,
-            "is_admin": store.is_admin,
-            "first_run": first_run,
-            "install": !store.install_finished,
-            "app_options": store.app_options,
-        }),
-    )
+    let opening = Opening {
+        handler: entry.handler,
+        title: entry.title,
+        placement: "DEFAULT".into(),
+        placement_post: "DEFAULT".into(),
+        options: json!({}),
+        first_run,
+    };
+    opened(&mut store, host, lang, opening)
 }
 
 async fn refresh_auth(State(app): State<AppState>, req: Request) -> Response<Body> {
@@ -352,6 +359,10 @@ async fn refresh_auth(State(app): State<AppState>, req: Request) -> Response<Bod
     let sid = str_of(&v, "app_sid");
     let refresh = v.get("refresh_id").and_then(Value::as_str);
     let mut store = app.lock();
+    if store.faults.refresh_auth == crate::faults::Reply::Ignore {
+        // The page then leaves refreshAuth unanswered.
+        return bad(503, "refreshAuth is not answered (fault)");
+    }
     match store.refresh_token(sid, refresh) {
         Ok(t) => {
             store.persist_or_warn();

@@ -19,6 +19,11 @@ pub enum FaultKind {
     MalformedJson,
     /// 403 ACCESS_DENIED.
     AccessDenied,
+    /// 503 OVERLOAD_LIMIT.
+    Overload,
+    /// For `batch`: the batch runs, but its first command answers 500 INTERNAL_SERVER_ERROR
+    /// in `result_error`. Any other method gets a plain 500.
+    BatchCommandError,
 }
 
 fn one() -> u32 {
@@ -45,6 +50,16 @@ pub enum RefreshBlock {
     Ignore,
 }
 
+/// Whether the editor page answers a frame command (`getInitData`, `refreshAuth`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reply {
+    #[default]
+    Answer,
+    /// Never answered, as when the portal drops the command.
+    Ignore,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BucketCfg {
     pub capacity: f64,
@@ -67,6 +82,10 @@ pub struct Faults {
     pub latency_ms: Option<u64>,
     pub rest: Vec<RestFault>,
     pub refresh_block: RefreshBlock,
+    #[serde(default)]
+    pub init_data: Reply,
+    #[serde(default)]
+    pub refresh_auth: Reply,
     pub bucket: BucketCfg,
 }
 
@@ -80,6 +99,10 @@ pub struct FaultsPatch {
     pub rest: Option<Vec<RestFault>>,
     #[serde(default)]
     pub refresh_block: Option<RefreshBlock>,
+    #[serde(default)]
+    pub init_data: Option<Reply>,
+    #[serde(default)]
+    pub refresh_auth: Option<Reply>,
     #[serde(default)]
     pub bucket: Option<BucketCfg>,
 }
@@ -100,6 +123,12 @@ impl Faults {
         }
         if let Some(rb) = patch.refresh_block {
             self.refresh_block = rb;
+        }
+        if let Some(r) = patch.init_data {
+            self.init_data = r;
+        }
+        if let Some(r) = patch.refresh_auth {
+            self.refresh_auth = r;
         }
         if let Some(rest) = patch.rest {
             self.rest.extend(rest.into_iter().filter(|f| f.times > 0));

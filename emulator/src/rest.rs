@@ -124,6 +124,15 @@ pub fn run_batch(
     store: &mut crate::store::Store,
     p: &Map<String, Value>,
 ) -> Result<Success, ApiError> {
+    run_batch_failing(store, p, false)
+}
+
+/// [`run_batch`], with the first command answering 500 when `fail_first` (a fault).
+fn run_batch_failing(
+    store: &mut crate::store::Store,
+    p: &Map<String, Value>,
+    fail_first: bool,
+) -> Result<Success, ApiError> {
     let cmds: Vec<(String, Value)> = match p.get("cmd") {
         None | Some(Value::Null) => Vec::new(),
         Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
@@ -154,9 +163,14 @@ pub fn run_batch(
     let mut totals = Map::new();
     let mut times = Map::new();
     let mut any_change = false;
-    for (key, cmd) in cmds {
+    for (i, (key, cmd)) in cmds.into_iter().enumerate() {
         let start = timefmt::now_secs();
         let outcome = match cmd.as_str() {
+            _ if fail_first && i == 0 => Err(ApiError::new(
+                500,
+                "INTERNAL_SERVER_ERROR",
+                "Internal server error (injected)",
+            )),
             None => Err(ApiError::new(
                 400,
                 "INVALID_REQUEST",
@@ -231,9 +245,11 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
     }
 
     let fault = app.lock().faults.take_rest_fault(&method);
-    if let Some(kind) = fault {
-        return fault_response(&app, &method, kind, ctl).await;
-    }
+    let fail_first_command = match fault {
+        Some(FaultKind::BatchCommandError) if method == "batch" => true,
+        Some(kind) => return fault_response(&app, &method, kind, ctl).await,
+        None => false,
+    };
 
     let query = req.uri().query().map(str::to_string);
     let content_type = req
@@ -260,7 +276,7 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
             let mut store = app.lock();
             let result = authorize(&mut store, &params).and_then(|()| {
                 if method == "batch" {
-                    run_batch(&mut store, &params)
+                    run_batch_failing(&mut store, &params, fail_first_command)
                 } else if method.is_empty() || !methods::METHODS.contains(&method.as_str()) {
                     Err(ApiError::method_not_found())
                 } else {
@@ -342,6 +358,8 @@ async fn fault_response(
     let e = match kind {
         FaultKind::Http500 => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
         FaultKind::Http503 => err(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
+        FaultKind::Overload => err(503, "OVERLOAD_LIMIT", "The portal is overloaded"),
+        FaultKind::BatchCommandError => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
         FaultKind::ExpiredToken => err(
             401,
             "expired_token",

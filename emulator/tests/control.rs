@@ -453,3 +453,58 @@ async fn editor_connections_carry_one_request_each() {
     );
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn overload_batch_command_and_frame_reply_faults() {
+    let emu = start().await;
+    let a = emu.editor_addr;
+    let (sid, auth, refresh) = open(a, 101).await;
+    let r = post_json(
+        a,
+        "/_emulator/faults",
+        &json!({"rest": [
+            {"method": "landing.block.getlist", "kind": "overload"},
+            {"method": "batch", "kind": "batch_command_error"}
+        ], "init_data": "ignore", "refresh_auth": "ignore"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["init_data"], json!("ignore"));
+
+    let r = rest(a, "landing.block.getlist", &auth, list()).await;
+    assert_eq!(
+        (r.status, r.json()["error"].clone()),
+        (503, json!("OVERLOAD_LIMIT"))
+    );
+
+    // The batch itself succeeds; its first command carries the error, the second its result.
+    let cmd = json!({"halt": 0, "cmd": {
+        "a": "landing.block.getbyid?block=101&params[edit_mode]=1",
+        "b": "landing.block.getbyid?block=102&params[edit_mode]=1"
+    }});
+    let r = rest(a, "batch", &auth, cmd.clone()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    assert_eq!(
+        v["result"]["result_error"]["a"]["error"],
+        json!("INTERNAL_SERVER_ERROR")
+    );
+    assert_eq!(v["result"]["result"]["b"]["id"], json!(102));
+    // Used up: the next batch is whole.
+    let r = rest(a, "batch", &auth, cmd).await;
+    assert_eq!(r.json()["result"]["result_error"], json!([]));
+
+    // refreshAuth is refused while the fault is set, and works once it is cleared.
+    let body = json!({"app_sid": sid, "refresh_id": refresh});
+    assert_eq!(
+        post_json(a, "/_emulator/refresh-auth", &body).await.status,
+        503
+    );
+    request(a, "DELETE", "/_emulator/faults", &[], b"").await;
+    assert_eq!(
+        post_json(a, "/_emulator/refresh-auth", &body).await.status,
+        200
+    );
+    assert_eq!(state(a).await["faults"]["init_data"], json!("answer"));
+    emu.stop().await;
+}

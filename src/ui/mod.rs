@@ -215,7 +215,20 @@ pub fn App(platform: Platform) -> impl IntoView {
                             trf(lang.get(), Msg::BridgeFailed, &[&messages::shorten(&why, 120)])
                         }
                     };
-                    view! { <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/> }.into_any()
+                    // The editor may answer a second time (it was busy, or the slider was
+                    // still loading): asking again costs nothing.
+                    view! {
+                        <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/>
+                        <div class="actions">
+                            <button class="btn btn-primary" id="retry-start" on:click=move |_| {
+                                retry_session.set_value(None);
+                                attempt.update(|n| *n += 1);
+                            }>
+                                {move || tr(lang.get(), Msg::Retry)}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
                 }
                 Some(Screen::BadContext(err)) => {
                     let text = messages::context_error(lang.get(), &err);
@@ -229,7 +242,7 @@ pub fn App(platform: Platform) -> impl IntoView {
                     view! {
                         <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/>
                         <div class="actions">
-                            <button class="btn btn-primary" on:click=move |_| retry(again.clone())>
+                            <button class="btn btn-primary" id="retry-load" on:click=move |_| retry(again.clone())>
                                 {move || tr(lang.get(), Msg::Retry)}
                             </button>
                             <button class="btn btn-light" on:click=move |_| close.close_application()>
