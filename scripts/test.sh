@@ -40,6 +40,10 @@ step "end-to-end tests (emulator + release build + Chromium)"
 cargo build -q -p emulator
 LBE_DIST="$PWD/dist" LBE_EMULATOR="$PWD/target/debug/emulator" \
   run_tests cargo test -p e2e --tests -- --test-threads=1
+if [ -f target/e2e-logs/fault-matrix.txt ]; then
+  step "fault matrix (from the e2e run)"
+  cat target/e2e-logs/fault-matrix.txt
+fi
 
 awk '/^test result:/ { gsub(";", ""); passed += $4; failed += $6 }
      END { printf "\ntotal: %d passed, %d failed\n", passed, failed }' "$results"

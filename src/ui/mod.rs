@@ -187,25 +187,32 @@ pub fn App(platform: Platform) -> impl IntoView {
     // A retry of a failed load reuses the session it failed in.
     let retry_session = StoredValue::new_local(None::<Rc<Session>>);
     let attempt = RwSignal::new(0u32);
+    // A resource keeps its last value while it loads again: without this a retry would
+    // leave the old error on screen until the new answer comes.
+    let reloading = RwSignal::new(false);
     let screen = LocalResource::new(move || {
         attempt.track();
         let platform = platform.clone();
         let session = retry_session.get_value();
         async move {
-            match session {
+            let next = match session {
                 Some(session) => load(session).await,
                 None => start(platform, lang).await,
-            }
+            };
+            reloading.try_set(false);
+            next
         }
     });
-    let retry = move |session: Rc<Session>| {
-        retry_session.set_value(Some(session));
+    let again = move |session: Option<Rc<Session>>| {
+        retry_session.set_value(session);
+        reloading.set(true);
         attempt.update(|n| *n += 1);
     };
+    let retry = move |session: Rc<Session>| again(Some(session));
 
     view! {
         <div class="app">
-            {move || match screen.get() {
+            {move || match screen.get().filter(|_| !reloading.get()) {
                 None => view! { <Loading/> }.into_any(),
                 Some(Screen::Standalone) => view! { <Standalone/> }.into_any(),
                 Some(Screen::BridgeFailed(err)) => {
@@ -221,8 +228,7 @@ pub fn App(platform: Platform) -> impl IntoView {
                         <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/>
                         <div class="actions">
                             <button class="btn btn-primary" id="retry-start" on:click=move |_| {
-                                retry_session.set_value(None);
-                                attempt.update(|n| *n += 1);
+                                again(None);
                             }>
                                 {move || tr(lang.get(), Msg::Retry)}
                             </button>

@@ -8,4 +8,5 @@ mod fixtures;
 mod flow;
 mod install;
 mod lang;
+mod matrix;
 mod sdk;
