@@ -617,7 +617,7 @@ mod tests {
         // An unbind drops it; a forget is the same from the list's point of view.
         let after = with_change(&stored, None, Some(&code));
         assert_eq!(after, Record::Stored(vec![all.clone()]));
-        assert!(!differs(&after, &[all.clone()]));
+        assert!(!differs(&after, std::slice::from_ref(&all)));
         // Nothing done: the stored state is kept as it is, Missing included.
         assert_eq!(with_change(&Record::Missing, None, None), Record::Missing);
         assert_eq!(
