@@ -500,7 +500,9 @@ async fn overload_batch_command_and_frame_reply_faults() {
         post_json(a, "/_emulator/refresh-auth", &body).await.status,
         503
     );
-    request(a, "DELETE", "/_emulator/faults", &[], b"").await;
+    request(a, "DELETE", "/_emulator/faults", &[], b"")
+        .await
+        .expect("faults cleared");
     assert_eq!(
         post_json(a, "/_emulator/refresh-auth", &body).await.status,
         200
