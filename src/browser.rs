@@ -153,3 +153,19 @@ pub fn unstore(key: &str) {
         let _ = storage.remove_item(key);
     }
 }
+
+#[wasm_bindgen(inline_js = r#"
+export function load_bundle(file) {
+  return import(new URL(file, document.baseURI).href).then((m) => m.default());
+}
+"#)]
+extern "C" {
+    #[wasm_bindgen(catch)]
+    fn load_bundle(file: &str) -> Result<js_sys::Promise, JsValue>;
+}
+
+/// The app's own page is a bundle of its own (`settings.js` beside `index.html`): it is
+/// imported and started only when the app is opened from the application list.
+pub async fn load_settings_bundle() -> Result<(), JsValue> {
+    JsFuture::from(load_bundle("settings.js")?).await.map(drop)
+}

@@ -13,7 +13,7 @@ use landing_block_editor::browser::{sleep, BrowserClock};
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
 use landing_block_editor::core::bindings::default_handler;
 use landing_block_editor::core::protocol::parse_window_name;
-use landing_block_editor::ui::{App, Platform};
+use landing_block_editor::ui::{App, Platform, SettingsApp};
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -196,7 +196,18 @@ fn mount(platform: Platform) -> Mounted {
     mount_keeping_storage(platform)
 }
 
+/// Mounts the app's own page (the settings bundle's root).
+fn mount_settings(platform: Platform) -> Mounted {
+    mount_view(move || view! { <SettingsApp platform=platform.clone()/> }.into_any())
+}
+
 fn mount_keeping_storage(platform: Platform) -> Mounted {
+    mount_view(move || view! { <App platform=platform.clone()/> }.into_any())
+}
+
+fn mount_view(
+    root_view: impl FnOnce() -> leptos::tachys::view::any_view::AnyView + 'static,
+) -> Mounted {
     let document = document();
     let root: HtmlElement = document
         .create_element("div")
@@ -207,9 +218,7 @@ fn mount_keeping_storage(platform: Platform) -> Mounted {
         .expect("body")
         .append_child(&root)
         .expect("append");
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <App platform=platform.clone()/> }.into_any()
-    });
+    let handle = leptos::mount::mount_to(root.clone(), root_view);
     Mounted {
         root,
         _handle: handle,
@@ -828,7 +837,7 @@ async fn the_installation_finishes_only_after_the_binding_succeeded() {
         bindings_answer(every),
         ok(r#"{"result":true}"#),
     ]);
-    let app = mount(platform_with_bx24(transport.clone()));
+    let app = mount_settings(platform_with_bx24(transport.clone()));
     app.wait_for("the refused binding", |a| {
         a.one("#settings-error").is_some()
     })
@@ -890,7 +899,7 @@ async fn a_user_who_is_not_an_admin_sees_the_list_and_sends_nothing() {
     ]).to_string()});
     install_bx24_double(&data.to_string(), true);
     let transport = StubTransport::new(vec![]);
-    let app = mount(platform_with_bx24(transport.clone()));
+    let app = mount_settings(platform_with_bx24(transport.clone()));
     app.wait_for("the read-only list", |a| a.one("li.binding").is_some())
         .await;
     assert!(app.one("#admin-only").is_some());
@@ -900,5 +909,20 @@ async fn a_user_who_is_not_an_admin_sees_the_list_and_sends_nothing() {
     assert!(app.one("li.binding b").is_none());
     assert!(app.all("input, #bind-add, .binding-remove").is_empty());
     sleep(100).await;
+    assert!(transport.requests().is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_hands_the_app_page_to_its_own_bundle_and_says_so_when_that_is_missing() {
+    // The test server has no settings.js: the import fails, which the user is told.
+    install_bx24_double(&app_page_data(true).to_string(), true);
+    let transport = StubTransport::new(vec![]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the failure", |a| a.one(".screen-problem").is_some())
+        .await;
+    let text = app.text(".screen-problem");
+    assert!(text.contains("settings page could not be loaded"), "{text}");
+    assert!(app.one("#retry-start").is_some());
+    assert!(app.all("li.binding, #bind-add").is_empty());
     assert!(transport.requests().is_empty());
 }

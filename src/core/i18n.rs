@@ -211,11 +211,12 @@ pub enum Msg {
     RecordSaveFailed,
     CatalogueFailed,
     Working,
+    SettingsLoadFailed,
 }
 
 impl Msg {
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 132] = [
+    pub const ALL: [Msg; 133] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -348,6 +349,7 @@ impl Msg {
         Msg::RecordSaveFailed,
         Msg::CatalogueFailed,
         Msg::Working,
+        Msg::SettingsLoadFailed,
     ];
 }
 
@@ -486,6 +488,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "The app could not save its list of bindings: {0}",
         Msg::CatalogueFailed => "The block catalogue could not be loaded, but you can still type a block code. {0}",
         Msg::Working => "Working…",
+        Msg::SettingsLoadFailed => "The app's settings page could not be loaded. Check your connection and try again.",
     }
 }
 
@@ -627,6 +630,7 @@ fn ru(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "Приложению не удалось сохранить свой список привязок: {0}",
         Msg::CatalogueFailed => "Не удалось загрузить каталог блоков, но код блока можно ввести вручную. {0}",
         Msg::Working => "Выполняется…",
+        Msg::SettingsLoadFailed => "Не удалось загрузить страницу настроек приложения. Проверьте соединение и повторите попытку.",
     }
 }
 
@@ -766,6 +770,7 @@ fn de(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "Die App konnte ihre Liste der Zuordnungen nicht speichern: {0}",
         Msg::CatalogueFailed => "Der Blockkatalog konnte nicht geladen werden, Sie können den Blockcode aber eintippen. {0}",
         Msg::Working => "Wird ausgeführt…",
+        Msg::SettingsLoadFailed => "Die Einstellungsseite der App konnte nicht geladen werden. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
     }
 }
 
@@ -905,6 +910,7 @@ fn la(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "La aplicación no pudo guardar su lista de vínculos: {0}",
         Msg::CatalogueFailed => "No se pudo cargar el catálogo de bloques, pero puede escribir el código del bloque. {0}",
         Msg::Working => "Procesando…",
+        Msg::SettingsLoadFailed => "No se pudo cargar la página de configuración de la aplicación. Compruebe su conexión e inténtelo de nuevo.",
     }
 }
 
@@ -1044,6 +1050,7 @@ fn br(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "O aplicativo não conseguiu salvar sua lista de vínculos: {0}",
         Msg::CatalogueFailed => "Não foi possível carregar o catálogo de blocos, mas você ainda pode digitar o código do bloco. {0}",
         Msg::Working => "Processando…",
+        Msg::SettingsLoadFailed => "Não foi possível carregar a página de configurações do aplicativo. Verifique sua conexão e tente novamente.",
     }
 }
 
@@ -1182,6 +1189,7 @@ fn pl(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "Aplikacja nie mogła zapisać swojej listy powiązań: {0}",
         Msg::CatalogueFailed => "Nie udało się wczytać katalogu bloków, ale nadal możesz wpisać kod bloku. {0}",
         Msg::Working => "Trwa…",
+        Msg::SettingsLoadFailed => "Nie udało się wczytać strony ustawień aplikacji. Sprawdź połączenie i spróbuj ponownie.",
     }
 }
 
@@ -1322,6 +1330,7 @@ fn fr(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "L'application n'a pas pu enregistrer sa liste de liaisons : {0}",
         Msg::CatalogueFailed => "Le catalogue des blocs n'a pas pu être chargé, mais vous pouvez saisir le code du bloc. {0}",
         Msg::Working => "En cours…",
+        Msg::SettingsLoadFailed => "La page des paramètres de l'application n'a pas pu être chargée. Vérifiez votre connexion et réessayez.",
     }
 }
 
@@ -1460,6 +1469,7 @@ fn ua(msg: Msg) -> &'static str {
         Msg::RecordSaveFailed => "Застосунку не вдалося зберегти свій список прив'язок: {0}",
         Msg::CatalogueFailed => "Не вдалося завантажити каталог блоків, але код блока можна ввести вручну. {0}",
         Msg::Working => "Виконується…",
+        Msg::SettingsLoadFailed => "Не вдалося завантажити сторінку налаштувань застосунку. Перевірте з'єднання та спробуйте ще раз.",
     }
 }
 
@@ -1668,6 +1678,7 @@ mod tests {
             RecordSaveFailed,
             CatalogueFailed,
             Working,
+            SettingsLoadFailed,
         ]
     }
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use super::use_lang;
+use super::{
+    provide_ui_lang, start, start_problem, use_lang, Loading, Platform, Problem, Screen, Standalone,
+};
 use crate::bridge::Bridge;
 use crate::client::{BindOutcome, BindingsSnapshot, RestClient};
 use crate::core::bindings::{
@@ -210,6 +212,44 @@ fn handler_error(lang: Lang, err: &HandlerError) -> &'static str {
             HandlerError::HasFragment => Msg::HandlerFragment,
         },
     )
+}
+
+/// The app's own page as a page of its own: the editor's bundle hands over to it when the
+/// app is opened from the application list.
+#[component]
+pub fn SettingsApp(platform: Platform) -> impl IntoView {
+    let lang = provide_ui_lang();
+    let attempt = RwSignal::new(0u32);
+    let screen = LocalResource::new(move || {
+        attempt.track();
+        start(platform.clone(), lang)
+    });
+    view! {
+        <div class="app">
+            {move || match screen.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Screen::AppPage(page)) => view! { <AppPageView page/> }.into_any(),
+                Some(Screen::Standalone) => view! { <Standalone/> }.into_any(),
+                Some(other) => {
+                    // A block placement never lands here; it is told like a bad context.
+                    let (title, text) = start_problem(lang.get(), &other).unwrap_or((
+                        tr(lang.get(), Msg::ContextErrorTitle),
+                        String::new(),
+                    ));
+                    view! {
+                        <Problem title text/>
+                        <div class="actions">
+                            <button class="btn btn-primary" id="retry-start"
+                                on:click=move |_| attempt.update(|n| *n += 1)>
+                                {tr(lang.get(), Msg::Retry)}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
 }
 
 #[component]

@@ -1,8 +1,11 @@
-//! The Leptos UI: start-up screens and the editor.
+//! The Leptos UI: start-up screens, the editor ([`App`]) and the app's own page
+//! ([`SettingsApp`], a bundle of its own).
 
 mod app_page;
 mod editor;
 mod fields;
+
+pub use app_page::SettingsApp;
 
 use std::rc::Rc;
 
@@ -57,6 +60,9 @@ enum Screen {
     LoadFailed(Rc<Session>, RestError),
     Ready(Rc<Session>, Rc<Loaded>),
     AppPage(Rc<app_page::AppPage>),
+    /// The app's own page runs from its own bundle; this one steps aside.
+    HandedToSettings,
+    SettingsFailed,
 }
 
 /// Token refresh through the bridge, validated like the initial context.
@@ -174,8 +180,8 @@ fn initial_lang() -> Lang {
         .unwrap_or(Lang::En)
 }
 
-#[component]
-pub fn App(platform: Platform) -> impl IntoView {
+/// The UI language for a whole page, kept on the document's `lang` attribute.
+fn provide_ui_lang() -> RwSignal<Lang> {
     let lang = RwSignal::new(initial_lang());
     provide_context(UiLang(lang));
     Effect::new(move || {
@@ -183,6 +189,37 @@ pub fn App(platform: Platform) -> impl IntoView {
             let _ = root.set_attribute("lang", lang.get().html_tag());
         }
     });
+    lang
+}
+
+/// Title and text for the screens that end the start-up before anything is loaded.
+fn start_problem(lang: Lang, screen: &Screen) -> Option<(&'static str, String)> {
+    match screen {
+        Screen::BridgeFailed(err) => {
+            let text = match err {
+                BridgeError::Timeout => tr(lang, Msg::BridgeTimeout).to_string(),
+                BridgeError::Unavailable(why) => {
+                    trf(lang, Msg::BridgeFailed, &[&messages::shorten(why, 120)])
+                }
+            };
+            Some((tr(lang, Msg::LoadErrorTitle), text))
+        }
+        Screen::BadContext(err) => Some((
+            tr(lang, Msg::ContextErrorTitle),
+            messages::context_error(lang, err),
+        )),
+        Screen::SettingsFailed => Some((
+            tr(lang, Msg::LoadErrorTitle),
+            tr(lang, Msg::SettingsLoadFailed).to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// The editor: the block placement's page.
+#[component]
+pub fn App(platform: Platform) -> impl IntoView {
+    let lang = provide_ui_lang();
 
     // A retry of a failed load reuses the session it failed in.
     let retry_session = StoredValue::new_local(None::<Rc<Session>>);
@@ -195,10 +232,16 @@ pub fn App(platform: Platform) -> impl IntoView {
         let platform = platform.clone();
         let session = retry_session.get_value();
         async move {
-            let next = match session {
+            let mut next = match session {
                 Some(session) => load(session).await,
                 None => start(platform, lang).await,
             };
+            if let Screen::AppPage(_) = next {
+                next = match crate::browser::load_settings_bundle().await {
+                    Ok(()) => Screen::HandedToSettings,
+                    Err(_) => Screen::SettingsFailed,
+                };
+            }
             reloading.try_set(false);
             next
         }
@@ -210,22 +253,18 @@ pub fn App(platform: Platform) -> impl IntoView {
     };
     let retry = move |session: Rc<Session>| again(Some(session));
 
+    let handed = move || matches!(screen.get(), Some(Screen::HandedToSettings));
     view! {
-        <div class="app">
+        <div class="app" hidden=handed>
             {move || match screen.get().filter(|_| !reloading.get()) {
                 None => view! { <Loading/> }.into_any(),
                 Some(Screen::Standalone) => view! { <Standalone/> }.into_any(),
-                Some(Screen::BridgeFailed(err)) => {
-                    let text = match err {
-                        BridgeError::Timeout => tr(lang.get(), Msg::BridgeTimeout).to_string(),
-                        BridgeError::Unavailable(why) => {
-                            trf(lang.get(), Msg::BridgeFailed, &[&messages::shorten(&why, 120)])
-                        }
-                    };
+                Some(failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed)) => {
+                    let (title, text) = start_problem(lang.get(), &failed).unwrap_or_default();
                     // The editor may answer a second time (it was busy, or the slider was
                     // still loading): asking again costs nothing.
                     view! {
-                        <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/>
+                        <Problem title text/>
                         <div class="actions">
                             <button class="btn btn-primary" id="retry-start" on:click=move |_| {
                                 again(None);
@@ -236,10 +275,9 @@ pub fn App(platform: Platform) -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Screen::BadContext(err)) => {
-                    let text = messages::context_error(lang.get(), &err);
-                    view! { <Problem title=tr(lang.get(), Msg::ContextErrorTitle) text/> }
-                        .into_any()
+                Some(bad @ Screen::BadContext(_)) => {
+                    let (title, text) = start_problem(lang.get(), &bad).unwrap_or_default();
+                    view! { <Problem title text/> }.into_any()
                 }
                 Some(Screen::LoadFailed(session, err)) => {
                     let text = messages::rest_error(lang.get(), &err);
@@ -258,9 +296,7 @@ pub fn App(platform: Platform) -> impl IntoView {
                     }
                         .into_any()
                 }
-                Some(Screen::AppPage(page)) => {
-                    view! { <app_page::AppPageView page/> }.into_any()
-                }
+                Some(Screen::AppPage(_) | Screen::HandedToSettings) => ().into_any(),
                 Some(Screen::Ready(session, loaded)) => {
                     view! { <editor::Editor session loaded/> }.into_any()
                 }
