@@ -13,6 +13,7 @@ use crate::bridge::bx24::{library_present, Bx24Bridge};
 use crate::bridge::frame::FrameBridge;
 use crate::bridge::Host;
 use crate::client::{Clock, HttpResponse, LocalFuture, Transport, TransportError};
+use crate::core::i18n::{self, Lang};
 
 /// Resolves after `ms` milliseconds (immediately when there is no window).
 pub async fn sleep(ms: u32) {
@@ -168,4 +169,26 @@ extern "C" {
 /// imported and started only when the app is opened from the application list.
 pub async fn load_settings_bundle() -> Result<(), JsValue> {
     JsFuture::from(load_bundle("settings.js")?).await.map(drop)
+}
+
+/// How long a translation file may take before the app goes on in English.
+const LANGUAGE_WAIT_MS: u32 = 5_000;
+
+/// Fetches and installs `static/i18n/<code>.json` (relative to the page) unless `lang` is
+/// English or already installed. On any failure the app simply stays in English.
+pub async fn load_language(lang: Lang) {
+    if i18n::is_ready(lang) {
+        return;
+    }
+    let url = format!("static/i18n/{}.json", lang.code());
+    let fetch = async {
+        let response = Request::get(&url).send().await.ok()?;
+        if !response.ok() {
+            return None;
+        }
+        response.text().await.ok()
+    };
+    if let Some(Some(file)) = with_timeout(Box::pin(fetch), LANGUAGE_WAIT_MS).await {
+        let _ = i18n::install(lang, &file);
+    }
 }

@@ -12,6 +12,7 @@ use landing_block_editor::bridge::{Bridge, BridgeError};
 use landing_block_editor::browser::{sleep, BrowserClock};
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
 use landing_block_editor::core::bindings::default_handler;
+use landing_block_editor::core::i18n::{self, Lang};
 use landing_block_editor::core::protocol::parse_window_name;
 use landing_block_editor::ui::{App, Platform, SettingsApp};
 use leptos::prelude::*;
@@ -664,6 +665,8 @@ async fn a_placement_that_is_not_a_block_gets_a_clear_translated_screen() {
     let mut data = init_data("31.1.two_cols_text_img", "CRM_DEAL_DETAIL_TAB");
     data["LANG"] = json!("ru");
     install_bx24_double(&data.to_string(), true);
+    // The test server does not serve the app's static/i18n files the app would fetch.
+    i18n::install(Lang::Ru, include_str!("../static/i18n/ru.json")).expect("Russian");
     let transport = StubTransport::new(vec![]);
     let app = mount(platform_with_bx24(transport.clone()));
     app.wait_for("the error screen", |a| a.one(".screen-problem").is_some())

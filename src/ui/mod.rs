@@ -13,7 +13,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::bridge::{Bridge, BridgeError, Host};
-use crate::browser::{detect_host, query_param, BrowserClock, FetchTransport};
+use crate::browser::{detect_host, load_language, query_param, BrowserClock, FetchTransport};
 use crate::client::{AuthSource, Clock, LocalFuture, RestClient, Transport};
 use crate::core::context::{
     is_app_page, parse_app_context, parse_init_data, parse_refreshed_auth, Auth, ContextError,
@@ -98,10 +98,14 @@ impl Platform {
 }
 
 async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
-    let host = match platform.bridge.clone() {
-        Some(bridge) => Host::Bridge(bridge),
-        None => detect_host().await,
+    // The language from the page's query is fetched while the bridge starts.
+    let detect = async {
+        match platform.bridge.clone() {
+            Some(bridge) => Host::Bridge(bridge),
+            None => detect_host().await,
+        }
     };
+    let (host, ()) = futures::join!(detect, load_language(lang.get_untracked()));
     let bridge = match host {
         Host::Standalone => return Screen::Standalone,
         Host::Bridge(bridge) => bridge,
@@ -111,7 +115,9 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
         Err(err) => return Screen::BridgeFailed(err),
     };
     if let Some(code) = data.get("LANG").and_then(Value::as_str) {
-        lang.try_set(Lang::from_code(code));
+        let wanted = Lang::from_code(code);
+        load_language(wanted).await;
+        lang.try_set(wanted);
     }
     if is_app_page(&data) {
         return match parse_app_context(&data) {
