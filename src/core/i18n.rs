@@ -647,10 +647,11 @@ fn en(msg: Msg) -> &'static str {
 // - `fr`: French, formal address (vous). Guillemets and the high punctuation (`:` `;` `?`) take a no-break space (U+00A0) as French typography requires. Terms follow the French Bitrix24 UI (« Sites », « Plus », « Enregistrer »).
 // - `ua`: Ukrainian. Terms follow the Ukrainian Bitrix24 UI («Сайти», «Ще», «Зберегти»).
 
+/// One installed language: a text per `Msg` (by position), `None` where the file has none.
+type Table = &'static [Option<&'static str>];
+
 thread_local! {
-    /// Installed languages: one text per `Msg` (by position), `None` where the file has none.
-    static INSTALLED: RefCell<Vec<(Lang, &'static [Option<&'static str>])>> =
-        const { RefCell::new(Vec::new()) };
+    static INSTALLED: RefCell<Vec<(Lang, Table)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Makes `lang` speak from a translation file. Keys it does not know are ignored and messages
@@ -668,7 +669,7 @@ pub fn install(lang: Lang, file: &str) -> Result<(), String> {
                 .map(|t| &*Box::leak(t.to_owned().into_boxed_str()))
         })
         .collect();
-    let table: &'static [Option<&'static str>] = Box::leak(table.into_boxed_slice());
+    let table: Table = Box::leak(table.into_boxed_slice());
     INSTALLED.with(|installed| {
         let mut installed = installed.borrow_mut();
         installed.retain(|(l, _)| *l != lang);
