@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # trunk's post_build hook (Trunk.toml): runs in the workspace on trunk's staging directory,
 # just before it becomes dist/.
-# - release: writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next to every file a browser
-#   downloads, for hosts that serve precompressed files (deploy/nginx: gzip_static,
-#   brotli_static). Compressing once at build time costs nothing per request and allows the
-#   slowest, smallest settings.
+# - release: minifies the wasm-bindgen glue with terser (trunk minifies only its own assets;
+#   about 2.1 KiB less gzip), then writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next to
+#   every file a browser downloads, for hosts that serve precompressed files (deploy/nginx:
+#   gzip_static, brotli_static). Compressing once at build time costs nothing per request and
+#   allows the slowest, smallest settings.
 # - debug (trunk serve): trunk appends an inline live-reload script, which the page's CSP
 #   refuses; the development build's policy lets inline scripts run. Release builds never do.
 set -euo pipefail
@@ -17,10 +18,23 @@ if [ "${TRUNK_PROFILE:-}" != release ]; then
   exit 0
 fi
 
-if ! command -v brotli >/dev/null; then
-  echo "post-build: the brotli command is missing (scripts/setup.sh installs it)" >&2
+for tool in brotli terser; do
+  if ! command -v "$tool" >/dev/null; then
+    echo "post-build: $tool is missing (scripts/setup.sh installs it)" >&2
+    exit 1
+  fi
+done
+
+# The glue is an ES module loaded without an integrity attribute (Trunk.toml pattern_script),
+# so it can change after trunk wrote the page; the other scripts carry integrity: left alone.
+shopt -s nullglob
+glue=("$stage"/landing-block-editor-*.js)
+if [ "${#glue[@]}" -ne 1 ]; then
+  echo "post-build: expected one wasm-bindgen glue file, found ${#glue[@]}" >&2
   exit 1
 fi
+terser "${glue[0]}" --module --compress --mangle --output "${glue[0]}.min"
+mv "${glue[0]}.min" "${glue[0]}"
 find "$stage" -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' \
   -o -name '*.svg' -o -name '*.json' \) -print0 |
   while IFS= read -r -d '' file; do

@@ -49,6 +49,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WB_VERSION" ] \
   quick_install --force wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
+# Minifies the wasm-bindgen glue in release builds (scripts/post-build.sh).
+TERSER_VERSION=5.51.2
+if [ "$(terser --version 2>/dev/null)" != "terser $TERSER_VERSION" ]; then
+  say "installing terser $TERSER_VERSION into $LBE_TOOLS"
+  mkdir -p "$LBE_TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$LBE_TOOLS" "terser@$TERSER_VERSION" >/dev/null
+fi
+
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   say "installing wasm-opt (binaryen $BINARYEN_VERSION) into $LBE_TOOLS"
   mkdir -p "$LBE_TOOLS"
