@@ -433,7 +433,11 @@ impl Nginx {
         copy_dir(&dist, &root_www)?;
         copy_dir(&dist, &sub_www.join(SUB_PATH.trim_matches('/')))?;
         let deploy = workspace_root().join("deploy/nginx");
-        let (root_port, sub_port) = (free_port()?, free_port()?);
+        let root_port = free_port()?;
+        let mut sub_port = free_port()?;
+        while sub_port == root_port {
+            sub_port = free_port()?;
+        }
         let d = dir.path().display();
         let conf = format!(
             r#"load_module {brotli};
