@@ -2,7 +2,7 @@
 # trunk's post_build hook (Trunk.toml): runs in the workspace on trunk's staging directory,
 # just before it becomes dist/.
 # - release: minifies the wasm-bindgen glue with terser (trunk minifies only its own assets;
-#   about 2.1 KiB less gzip), then writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next to
+#   about 2.1 KiB less gzip for the editor), then writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next to
 #   every file a browser downloads, for hosts that serve precompressed files (deploy/nginx:
 #   gzip_static, brotli_static). Compressing once at build time costs nothing per request and
 #   allows the slowest, smallest settings.
@@ -25,16 +25,20 @@ for tool in brotli terser; do
   fi
 done
 
-# The glue is an ES module loaded without an integrity attribute (Trunk.toml pattern_script),
-# so it can change after trunk wrote the page; the other scripts carry integrity: left alone.
+# Each wasm-bindgen glue (NAME.js beside NAME_bg.wasm: the editor's and the settings bundle's)
+# is an ES module loaded without an integrity attribute (Trunk.toml pattern_script, a dynamic
+# import), so it can change after trunk wrote the page; the other scripts carry integrity and
+# are left alone.
 shopt -s nullglob
-glue=("$stage"/landing-block-editor-*.js)
-if [ "${#glue[@]}" -ne 1 ]; then
-  echo "post-build: expected one wasm-bindgen glue file, found ${#glue[@]}" >&2
-  exit 1
-fi
-terser "${glue[0]}" --module --compress --mangle --output "${glue[0]}.min"
-mv "${glue[0]}.min" "${glue[0]}"
+glues=0
+for wasm in "$stage"/*_bg.wasm; do
+  glue="${wasm%_bg.wasm}.js"
+  [ -f "$glue" ] || { echo "post-build: no glue $glue for $wasm" >&2; exit 1; }
+  terser "$glue" --module --compress --mangle --output "$glue.min"
+  mv "$glue.min" "$glue"
+  glues=$((glues + 1))
+done
+[ "$glues" -gt 0 ] || { echo "post-build: no wasm in $stage" >&2; exit 1; }
 find "$stage" -type f \( -name '*.html' -o -name '*.js' -o -name '*.wasm' -o -name '*.css' \
   -o -name '*.svg' -o -name '*.json' \) -print0 |
   while IFS= read -r -d '' file; do

@@ -298,6 +298,15 @@ fn cores() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
+/// The 1-minute load average (Linux), to read the timings against: on a shared machine other
+/// builds slow them down.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 fn chromium_version() -> String {
     let bin = std::env::var("LBE_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     std::process::Command::new(bin)
@@ -400,8 +409,9 @@ fn report(
 
     println!("Landing block editor: performance benchmark");
     println!(
-        "machine: {} cores; {}; headless, emulator and app on loopback; {} timed runs after 1 warm-up",
+        "machine: {} cores, load average {} at the end; {}; headless, emulator and app on loopback; {} timed runs after 1 warm-up",
         cores(),
+        load_average(),
         chromium_version(),
         runs.len()
     );
@@ -417,7 +427,7 @@ fn report(
     println!();
     println!("Files the app's page loads (release build, precompressed by the build)");
     println!(
-        "{:<52} {:>9} {:>9} {:>9}",
+        "{:<60} {:>9} {:>9} {:>9}",
         "file", "raw B", "gzip B", "brotli B"
     );
     let (mut raw, mut gz, mut br) = (0, 0, 0);
@@ -427,7 +437,7 @@ fn report(
         } else {
             String::new()
         };
-        println!("{name:<52} {r:>9} {g:>9} {b:>9}{note}");
+        println!("{name:<60} {r:>9} {g:>9} {b:>9}{note}");
         raw += r;
         gz += g;
         br += b;
@@ -443,7 +453,7 @@ fn report(
         ));
         format!("OVER BUDGET by {} B", gz - GZIP_BUDGET)
     };
-    println!("{:<52} {raw:>9} {gz:>9} {br:>9}", "total");
+    println!("{:<60} {raw:>9} {gz:>9} {br:>9}", "total");
     println!(
         "gzip total {} / budget {} ({verdict}); brotli total {}",
         kib(gz),
