@@ -49,6 +49,14 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WB_VERSION" ] \
   quick_install --force wasm-bindgen-cli --version "$WB_VERSION"
 fi
 
+# Minifies the wasm-bindgen glue in release builds (scripts/post-build.sh).
+TERSER_VERSION=5.51.2
+if [ "$(terser --version 2>/dev/null)" != "terser $TERSER_VERSION" ]; then
+  say "installing terser $TERSER_VERSION into $LBE_TOOLS"
+  mkdir -p "$LBE_TOOLS"
+  npm install --silent --no-audit --no-fund --prefix "$LBE_TOOLS" "terser@$TERSER_VERSION" >/dev/null
+fi
+
 if ! wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*}"; then
   say "installing wasm-opt (binaryen $BINARYEN_VERSION) into $LBE_TOOLS"
   mkdir -p "$LBE_TOOLS"
@@ -62,3 +70,28 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; the
 fi
 
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+
+# Hosting and packaging (deploy/nginx, scripts/package.sh, the post-build hook): nginx with the
+# brotli_static module, the brotli and zip tools. The tests run an nginx of their own on free
+# loopback ports, so installing the package must not start the system's service on port 80.
+LBE_NGINX_BROTLI_MODULE=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+deploy_packages=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || deploy_packages+=(nginx)
+[ -f "$LBE_NGINX_BROTLI_MODULE" ] || deploy_packages+=(libnginx-mod-http-brotli-static)
+command -v brotli >/dev/null || deploy_packages+=(brotli)
+command -v zip >/dev/null || deploy_packages+=(zip)
+command -v unzip >/dev/null || deploy_packages+=(unzip)
+if [ "${#deploy_packages[@]}" -gt 0 ]; then
+  say "installing ${deploy_packages[*]}"
+  (
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      # Debian's convention for "start no service on install"; removed when this ends.
+      trap 'as_root rm -f /usr/sbin/policy-rc.d' EXIT
+      printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
+      as_root chmod +x /usr/sbin/policy-rc.d
+    fi
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${deploy_packages[@]}" >/dev/null
+  )
+fi
+export LBE_NGINX="${LBE_NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}"

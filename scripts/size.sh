@@ -19,6 +19,7 @@ done
 printf 'total gzip (the editor page): %d B (%d.%d KiB)\n' "$total" $((total / 1024)) $(((total % 1024) * 10 / 1024))
 settings=0
 for f in dist/settings*; do
+  case "$f" in *.gz | *.br) continue ;; esac # the build's precompressed copies
   settings=$((settings + $(line "$f")))
 done
 if [ "$settings" -gt 0 ]; then

@@ -29,6 +29,9 @@ step "release build of the app"
 trunk build --release
 scripts/size.sh
 
+step "zip for a Bitrix24 local static app (scripts/package.sh)"
+scripts/package.sh --no-build
+
 step "native tests (pure core, REST client, emulator)"
 run_tests cargo test -p landing-block-editor --lib --bins
 run_tests cargo test -p emulator
@@ -36,7 +39,7 @@ run_tests cargo test -p emulator
 step "browser tests (wasm-bindgen-test, headless Chromium)"
 run_tests cargo test -p landing-block-editor --target wasm32-unknown-unknown
 
-step "end-to-end tests (emulator + release build + Chromium)"
+step "end-to-end tests (emulator + release build + Chromium; the zip and nginx on loopback)"
 cargo build -q -p emulator
 LBE_DIST="$PWD/dist" LBE_EMULATOR="$PWD/target/debug/emulator" \
   run_tests cargo test -p e2e --tests -- --test-threads=1

@@ -795,12 +795,19 @@ pub fn fixture(code: &str) -> Result<Fixture> {
 /// Chromium driven through a chromedriver of our own, with a fresh profile.
 pub struct Browser {
     client: Option<Client>,
+    /// `host:port` of our chromedriver (for its vendor endpoints, see [`Browser::cdp`]).
+    driver_addr: String,
     _driver: Proc,
     _profile: TempDir,
 }
 
 impl Browser {
     pub async fn start(log_dir: &Path) -> Result<Self> {
+        Browser::start_with_args(log_dir, &[]).await
+    }
+
+    /// [`Browser::start`] with further Chromium flags, e.g. `--enable-precise-memory-info`.
+    pub async fn start_with_args(log_dir: &Path, extra_args: &[&str]) -> Result<Self> {
         let profile = TempDir::new("profile")?;
         let port = free_port()?;
         let driver_bin =
@@ -841,6 +848,10 @@ impl Browser {
             "--window-size=1280,900".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
+        let args: Vec<String> = args
+            .into_iter()
+            .chain(extra_args.iter().map(|a| a.to_string()))
+            .collect();
         let caps = json!({
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
@@ -863,9 +874,32 @@ impl Browser {
         };
         Ok(Browser {
             client: Some(client),
+            driver_addr: addr,
             _driver: driver,
             _profile: profile,
         })
+    }
+
+    /// Runs a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`) and
+    /// returns its result, e.g. `Page.addScriptToEvaluateOnNewDocument`, which runs a script
+    /// in every frame before the frame's own scripts.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        let session = self
+            .client()?
+            .session_id()
+            .await?
+            .ok_or_else(|| Error::new("no WebDriver session"))?;
+        let path = format!("/session/{session}/goog/cdp/execute");
+        let body = json!({"cmd": cmd, "params": params});
+        let r = http(&self.driver_addr, "POST", &path, Some(&body)).await?;
+        let v = r.json()?;
+        ensure!(
+            r.status == 200,
+            "CDP {cmd} answered HTTP {}: {}",
+            r.status,
+            clip(&r.body, 300)
+        );
+        Ok(v.get("value").cloned().unwrap_or(Value::Null))
     }
 
     pub fn client(&self) -> Result<&Client> {
@@ -914,11 +948,20 @@ pub struct Session {
 impl Session {
     /// Starts an emulator and a browser; logs go to `<target>/e2e-logs/<name>/`.
     pub async fn start(name: &str, opts: EmuOptions) -> Result<Self> {
+        Session::start_with_browser_args(name, opts, &[]).await
+    }
+
+    /// [`Session::start`] with further Chromium flags.
+    pub async fn start_with_browser_args(
+        name: &str,
+        opts: EmuOptions,
+        browser_args: &[&str],
+    ) -> Result<Self> {
         let log_dir = target_dir().join("e2e-logs").join(name);
         let _ = std::fs::remove_dir_all(&log_dir);
         std::fs::create_dir_all(&log_dir)?;
         let emu = Emulator::start(&log_dir, &opts).await?;
-        let browser = Browser::start(&log_dir).await?;
+        let browser = Browser::start_with_args(&log_dir, browser_args).await?;
         Ok(Session {
             name: name.to_string(),
             log_dir,

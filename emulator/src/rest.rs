@@ -230,6 +230,7 @@ fn log(app: &AppState, method: &str, status: u16, error: Option<&str>) {
 
 async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body> {
     if req.method() == Method::OPTIONS {
+        app.lock().rest_preflights += 1;
         return with_cors(text_response(
             200,
             "text/plain; charset=utf-8",

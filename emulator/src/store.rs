@@ -256,6 +256,9 @@ pub struct Store {
     tokens: HashMap<String, Token>,
     pub frame_log: Vec<FrameLogEntry>,
     pub rest_log: Vec<RestLogEntry>,
+    /// CORS preflights (`OPTIONS`) answered on the REST path: not calls, but round trips the
+    /// browser makes before a call (the benchmark counts them).
+    pub rest_preflights: u64,
     pub faults: Faults,
     buckets: HashMap<String, Bucket>,
     opts: StoreOptions,
@@ -302,6 +305,7 @@ impl Store {
             tokens: HashMap::new(),
             frame_log: Vec::new(),
             rest_log: Vec::new(),
+            rest_preflights: 0,
             faults: Faults::default(),
             buckets: HashMap::new(),
             opts,
@@ -479,6 +483,7 @@ impl Store {
         self.page_published = false;
         self.frame_log.clear();
         self.rest_log.clear();
+        self.rest_preflights = 0;
         self.faults = Faults::default();
         self.buckets.clear();
     }
@@ -512,6 +517,7 @@ impl Store {
             })).collect::<Vec<_>>(),
             "frame_log": self.frame_log,
             "rest_log": self.rest_log,
+            "rest_preflights": self.rest_preflights,
             "bindings": self.bindings,
             "install_finished": self.install_finished,
             "first_run_pending": self.first_run_pending,

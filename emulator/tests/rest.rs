@@ -168,11 +168,10 @@ async fn cors_preflight_is_answered() {
     .unwrap();
     assert!(r.status == 200 || r.status == 204, "{r:?}");
     assert_cors(&r);
-    // A preflight is not a call: nothing logged, no fault consumed.
-    assert!(state(emu.editor_addr).await["rest_log"]
-        .as_array()
-        .unwrap()
-        .is_empty());
+    // A preflight is not a call: nothing logged, no fault consumed; only counted.
+    let s = state(emu.editor_addr).await;
+    assert!(s["rest_log"].as_array().unwrap().is_empty());
+    assert_eq!(s["rest_preflights"], json!(1));
     emu.stop().await;
 }
 

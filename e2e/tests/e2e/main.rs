@@ -3,6 +3,7 @@
 //! after `trunk build --release` (see the crate's lib.rs for the environment it reads).
 
 mod close;
+mod deploy;
 mod faults;
 mod fixtures;
 mod flow;
