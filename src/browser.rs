@@ -14,6 +14,7 @@ use crate::bridge::frame::FrameBridge;
 use crate::bridge::Host;
 use crate::client::{Clock, HttpResponse, LocalFuture, Transport, TransportError};
 use crate::core::i18n::{self, Lang};
+use crate::core::rest::RequestBody;
 
 /// Resolves after `ms` milliseconds (immediately when there is no window).
 pub async fn sleep(ms: u32) {
@@ -62,21 +63,21 @@ impl Clock for BrowserClock {
 pub struct FetchTransport;
 
 impl Transport for FetchTransport {
-    fn post_json(
+    fn post(
         &self,
         url: &str,
-        body: String,
+        body: RequestBody,
         timeout_ms: u32,
     ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
         let url = url.to_string();
         Box::pin(async move {
             let abort = web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
             let request = Request::post(&url)
-                .header("Content-Type", "application/json")
+                .header("Content-Type", body.kind.content_type())
                 .header("Accept", "application/json")
                 .credentials(web_sys::RequestCredentials::Omit)
                 .abort_signal(Some(&abort.signal()))
-                .body(body)
+                .body(body.text)
                 .map_err(|_| TransportError::Network)?;
             let exchange = Box::pin(async move {
                 let response = request.send().await.map_err(|_| TransportError::Network)?;

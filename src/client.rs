@@ -20,7 +20,7 @@ use crate::core::context::{Auth, Portal, Scope};
 use crate::core::model::{BlockContent, Manifest};
 use crate::core::rest::{
     batch_params, parse_batch, parse_envelope, rate_limit_backoff_ms, request_body, token_is_stale,
-    BatchCommand, RestError, REQUEST_TIMEOUT_MS,
+    BatchCommand, RequestBody, RestError, REQUEST_TIMEOUT_MS,
 };
 
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -39,13 +39,13 @@ pub enum TransportError {
     Timeout,
 }
 
-/// POSTs a JSON body and returns the answer. Implementations send only
-/// `Content-Type` and `Accept` headers and no credentials.
+/// POSTs a body and returns the answer. Implementations send only `Content-Type` (the
+/// body's) and `Accept` headers and no credentials.
 pub trait Transport {
-    fn post_json(
+    fn post(
         &self,
         url: &str,
-        body: String,
+        body: RequestBody,
         timeout_ms: u32,
     ) -> LocalFuture<'static, Result<HttpResponse, TransportError>>;
 }
@@ -173,7 +173,7 @@ impl RestClient {
             };
             let answer = self
                 .transport
-                .post_json(&url, body, REQUEST_TIMEOUT_MS)
+                .post(&url, body, REQUEST_TIMEOUT_MS)
                 .await
                 .map_err(|e| match e {
                     TransportError::Network => RestError::Transport,
@@ -446,13 +446,13 @@ mod tests {
     }
 
     impl Transport for ScriptedTransport {
-        fn post_json(
+        fn post(
             &self,
             url: &str,
-            body: String,
+            body: RequestBody,
             _timeout_ms: u32,
         ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
-            let body = serde_json::from_str(&body).unwrap_or(Value::Null);
+            let body = body.to_value();
             self.sent.borrow_mut().push((url.to_string(), body));
             let answer = self
                 .answers
@@ -581,9 +581,10 @@ mod tests {
             "https://acme.bitrix24.com/rest/landing.block.updatenodes.json"
         );
         assert!(!sent[0].0.contains("token"));
+        // A form (no CORS preflight): every value arrives as a string, as PHP reads it.
         assert_eq!(
             sent[0].1,
-            json!({"lid": 30, "block": 996, "data": {".title@0": "Hello"}, "auth": "token-0"})
+            json!({"lid": "30", "block": "996", "data": {".title@0": "Hello"}, "auth": "token-0"})
         );
     }
 
@@ -842,7 +843,7 @@ mod tests {
             json!({"placements": "placement.get", "options": "app.option.get",
                    "catalogue": "landing.block.getrepository"})
         );
-        assert_eq!(sent[0].1["halt"], json!(0));
+        assert_eq!(sent[0].1["halt"], json!("0"));
     }
 
     #[test]

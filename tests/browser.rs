@@ -14,6 +14,7 @@ use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, Transpo
 use landing_block_editor::core::bindings::default_handler;
 use landing_block_editor::core::i18n::{self, Lang};
 use landing_block_editor::core::protocol::parse_window_name;
+use landing_block_editor::core::rest::RequestBody;
 use landing_block_editor::ui::{App, Platform, SettingsApp};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -114,13 +115,13 @@ impl StubTransport {
 }
 
 impl Transport for StubTransport {
-    fn post_json(
+    fn post(
         &self,
         url: &str,
-        body: String,
+        body: RequestBody,
         _timeout_ms: u32,
     ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
-        let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        let body: Value = body.to_value();
         self.requests.borrow_mut().push((url.to_string(), body));
         let answer = self
             .answers
@@ -456,10 +457,11 @@ async fn loads_a_fixture_edits_and_saves_the_exact_payload_then_refreshes_the_bl
         requests[1].0,
         "https://portal.example.com/rest/landing.block.updatenodes.json"
     );
+    // Sent as a form (no CORS preflight): PHP reads every value as a string.
     assert_eq!(
         requests[1].1,
         json!({
-            "lid": 1, "block": 101, "auth": "token-1",
+            "lid": "1", "block": "101", "auth": "token-1",
             "data": {
                 TITLE_KEY: "New <b>title</b>",
                 ".landing-block-node-button@0": {

@@ -184,16 +184,157 @@ struct Outer<T> {
     result: T,
 }
 
+/// How a request body is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyKind {
+    /// `application/x-www-form-urlencoded`, PHP style (as [`encode_query`]).
+    Form,
+    Json,
+}
+
+impl BodyKind {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            BodyKind::Form => "application/x-www-form-urlencoded",
+            BodyKind::Json => "application/json",
+        }
+    }
+}
+
+/// A REST call's body, token included.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    pub kind: BodyKind,
+    pub text: String,
+}
+
+impl RequestBody {
+    /// What the portal reads from it, as JSON (a form's values are all strings).
+    pub fn to_value(&self) -> Value {
+        match self.kind {
+            BodyKind::Form => decode_form(&self.text),
+            BodyKind::Json => serde_json::from_str(&self.text).unwrap_or(Value::Null),
+        }
+    }
+}
+
 /// Request body for a method: the params object plus `"auth": token` (any `auth` key in
 /// `params` is replaced). The token goes only in the body, never in a URL or header.
 /// `params` should be an object or null; anything else is a caller bug and is dropped.
-pub fn request_body(params: &Value, auth: &str) -> String {
+///
+/// A form when a form says exactly what JSON would: a form POST is a "simple" cross-origin
+/// request, sent without a CORS preflight, so each call is one round trip instead of two.
+/// JSON when it would not (an empty list or object, a null, a key with brackets: a form has
+/// no way to say those).
+pub fn request_body(params: &Value, auth: &str) -> RequestBody {
     let mut body = match params {
         Value::Object(map) => map.clone(),
         _ => Map::new(),
     };
     body.insert("auth".to_string(), Value::String(auth.to_string()));
-    Value::Object(body).to_string()
+    let body = Value::Object(body);
+    if form_safe(&body) {
+        RequestBody {
+            kind: BodyKind::Form,
+            text: encode_query(&body),
+        }
+    } else {
+        RequestBody {
+            kind: BodyKind::Json,
+            text: body.to_string(),
+        }
+    }
+}
+
+/// Whether [`encode_query`] keeps every part of `value` (booleans become 1/0, which PHP reads
+/// as the same truth).
+fn form_safe(value: &Value) -> bool {
+    let key_ok = |k: &String| !k.contains(['[', ']']);
+    match value {
+        Value::Null => false,
+        Value::Object(map) => !map.is_empty() && map.iter().all(|(k, v)| key_ok(k) && form_safe(v)),
+        Value::Array(items) => !items.is_empty() && items.iter().all(form_safe),
+        Value::Bool(_) | Value::Number(_) | Value::String(_) => true,
+    }
+}
+
+/// Reads a PHP-style form (`a[b][0]=x&...`) the way the portal does: bracketed keys nest,
+/// objects whose keys are exactly 0..n become lists, `+` is a space, bad escapes stay as
+/// written. The inverse of [`encode_query`] for what [`form_safe`] accepts.
+pub fn decode_form(text: &str) -> Value {
+    let mut root = Value::Object(Map::new());
+    for pair in text.split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(key);
+        let (head, rest) = match key.find('[') {
+            Some(i) => (&key[..i], &key[i..]),
+            None => (key.as_str(), ""),
+        };
+        let mut path = vec![head.to_string()];
+        let mut rest = rest;
+        while let Some(inner) = rest.strip_prefix('[') {
+            match inner.find(']') {
+                Some(end) => {
+                    path.push(inner[..end].to_string());
+                    rest = &inner[end + 1..];
+                }
+                None => break,
+            }
+        }
+        let mut node = &mut root;
+        for part in &path {
+            if !node.is_object() {
+                *node = Value::Object(Map::new());
+            }
+            let Value::Object(map) = node else { break };
+            node = map.entry(part.clone()).or_insert(Value::Null);
+        }
+        *node = Value::String(percent_decode(value));
+    }
+    into_lists(root)
+}
+
+fn into_lists(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let is_list =
+                !map.is_empty() && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
+            let mut map: Map<String, Value> =
+                map.into_iter().map(|(k, v)| (k, into_lists(v))).collect();
+            if is_list {
+                Value::Array(
+                    (0..map.len())
+                        .map(|i| map.remove(&i.to_string()).unwrap_or(Value::Null))
+                        .collect(),
+                )
+            } else {
+                Value::Object(map)
+            }
+        }
+        other => other,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| char::from(b).to_digit(16);
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Encodes params as the query string of a batch command, PHP style:
@@ -747,14 +888,64 @@ mod tests {
             &json!({"lid": 30, "block": 996, "auth": "spoofed"}),
             "TOKEN",
         );
-        let parsed: Value = serde_json::from_str(&body).unwrap_or_default();
-        assert_eq!(parsed, json!({"lid": 30, "block": 996, "auth": "TOKEN"}));
-        let parsed: Value =
-            serde_json::from_str(&request_body(&Value::Null, "T\"1")).unwrap_or_default();
-        assert_eq!(parsed, json!({"auth": "T\"1"}));
-        let parsed: Value =
-            serde_json::from_str(&request_body(&json!([1]), "T")).unwrap_or_default();
-        assert_eq!(parsed, json!({"auth": "T"}));
+        assert_eq!(body.kind, BodyKind::Form);
+        assert_eq!(body.text, "auth=TOKEN&block=996&lid=30");
+        assert_eq!(
+            body.to_value(),
+            json!({"lid": "30", "block": "996", "auth": "TOKEN"})
+        );
+        let quoted = request_body(&Value::Null, "T\"1&x=2");
+        assert_eq!(quoted.to_value(), json!({"auth": "T\"1&x=2"}));
+        assert_eq!(
+            request_body(&json!([1]), "T").to_value(),
+            json!({"auth": "T"})
+        );
+    }
+
+    #[test]
+    fn bodies_a_form_cannot_say_go_as_json() {
+        for params in [
+            json!({"data": {".icon": []}}),
+            json!({"data": {}}),
+            json!({"x": null}),
+            json!({"data": {"a[0]": "x"}}),
+        ] {
+            let body = request_body(&params, "T");
+            assert_eq!(body.kind, BodyKind::Json, "{params}");
+            let mut want = params.clone();
+            want["auth"] = json!("T");
+            assert_eq!(body.to_value(), want);
+        }
+    }
+
+    #[test]
+    fn forms_decode_to_what_was_encoded() {
+        let params = json!({
+            "lid": "30", "block": "996",
+            "data": {
+                ".landing-block-node-title@0": "<b>Über</b> & co = 100% +",
+                ".landing-block-node-img": {"src": "https://x.example/a b.png", "alt": "", "src2x": ""},
+                ".landing-block-node-icon@2": ["fa", "fa-star"],
+                ".landing-block-node-link": {"text": "Go", "href": "/p?a=1&b=2", "target": "_blank"}
+            },
+            "fields": {"PLACEMENT": "LANDING_BLOCK_*", "TITLE": "Редактор"}
+        });
+        let body = request_body(&params, "T");
+        assert_eq!(body.kind, BodyKind::Form);
+        assert!(!body.text.contains(' '), "{}", body.text);
+        let mut want = params.clone();
+        want["auth"] = json!("T");
+        assert_eq!(body.to_value(), want);
+        // What PHP would read from hand-made forms.
+        assert_eq!(
+            decode_form("a=1+2&b[]=x&c=%zz"),
+            json!({"a": "1 2", "b": {"": "x"}, "c": "%zz"})
+        );
+        assert_eq!(
+            decode_form("a[0]=x&a[1]=y&b[1]=z"),
+            json!({"a": ["x", "y"], "b": {"1": "z"}})
+        );
+        assert_eq!(decode_form(""), json!({}));
     }
 
     #[test]
