@@ -314,6 +314,7 @@ impl Store {
             if path.exists() {
                 store.load(&path)?;
             }
+            remove_stale_temp_files(&path);
         }
         Ok(store)
     }
@@ -528,7 +529,8 @@ impl Store {
     }
 }
 
-fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
+/// The directory of `path` and the prefix of the temp files [`write_atomic`] writes there.
+fn temp_prefix(path: &Path) -> (&Path, String) {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -537,11 +539,26 @@ fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "state".into());
-    let tmp = dir.join(format!(
-        ".{name}.tmp-{}-{}",
-        std::process::id(),
-        ids::hex(8)
-    ));
+    (dir, format!(".{name}.tmp-"))
+}
+
+/// Temp files of writes cut short by a killed process (the state file itself is whole:
+/// it is only ever replaced by a rename). Best effort.
+fn remove_stale_temp_files(path: &Path) {
+    let (dir, prefix) = temp_prefix(path);
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let (dir, prefix) = temp_prefix(path);
+    let tmp = dir.join(format!("{prefix}{}-{}", std::process::id(), ids::hex(8)));
     let written = (|| {
         let mut f = fs::File::create(&tmp)?;
         f.write_all(data)?;

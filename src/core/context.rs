@@ -559,11 +559,13 @@ fn valid_host_name(host: &str) -> bool {
     });
     // A browser parses a host whose last label is numeric (or 0x-hex) as IPv4; such a
     // host that is not a valid dotted quad is not a real name.
-    let last = labels.last().copied().unwrap_or("");
-    let last_numeric = is_ascii_digits(last)
+    // Compared as bytes: the label may hold non-ASCII text, where a `str` slice could
+    // cut a character in two (and panic).
+    let last = labels.last().copied().unwrap_or("").as_bytes();
+    let last_numeric = last.iter().all(u8::is_ascii_digit)
         || (last.len() > 1
-            && last[..2].eq_ignore_ascii_case("0x")
-            && last[2..].bytes().all(|b| b.is_ascii_hexdigit()));
+            && last[..2].eq_ignore_ascii_case(b"0x")
+            && last[2..].iter().all(u8::is_ascii_hexdigit));
     labels_ok && !last_numeric
 }
 
@@ -1281,6 +1283,11 @@ mod tests {
             "127.1",
             "foo.0x7f",
             "foo.123",
+            // Found by the property tests: a last label starting with a multi-byte
+            // character made the 0x-check slice inside it and panic.
+            ".日本語",
+            "a.é",
+            "portal.日x",
             "evil.com|1|sid",
             "evil.com\\x",
             &format!("{}.com", "a".repeat(64)),

@@ -9,3 +9,7 @@ pub mod manifest;
 pub mod model;
 pub mod protocol;
 pub mod rest;
+
+// proptest is a native-only dev-dependency: the wasm test build leaves these out.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod properties;

@@ -38,7 +38,9 @@ pub fn FieldEditor(
     let body = match field.kind {
         NodeKind::Text => text_input(&id, value, locked).into_any(),
         NodeKind::Link => link_inputs(&id, value, locked).into_any(),
-        NodeKind::Img => image_inputs(&id, value, locked, &name).into_any(),
+        NodeKind::Img => {
+            image_inputs(&id, value, locked, &name, field.preserved.background).into_any()
+        }
         NodeKind::Icon => icon_input(&id, value, locked).into_any(),
         NodeKind::Embed => embed_input(&id, value, locked).into_any(),
         _ => ().into_any(),
@@ -171,11 +173,14 @@ fn link_inputs(id: &str, value: RwSignal<FieldValue>, locked: Signal<bool>) -> i
     }
 }
 
+/// `background`: the image is a CSS background, which has no alternative text: the portal
+/// saves none for it, so no input is offered (a typed one would be silently lost).
 fn image_inputs(
     id: &str,
     value: RwSignal<FieldValue>,
     locked: Signal<bool>,
     name: &str,
+    background: bool,
 ) -> impl IntoView {
     let lang = use_lang();
     let src = move || match value.get() {
@@ -216,7 +221,7 @@ fn image_inputs(
                     value,
                     locked,
                 )}
-                {part_input(
+                {(!background).then(|| part_input(
                     format!("{id}-alt"),
                     Msg::ImageAlt,
                     "text",
@@ -224,7 +229,7 @@ fn image_inputs(
                     |v, new| if let FieldValue::Img { alt, .. } = v { *alt = new },
                     value,
                     locked,
-                )}
+                ))}
                 {part_input(
                     format!("{id}-src2x"),
                     Msg::ImageSrc2x,

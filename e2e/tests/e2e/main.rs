@@ -10,4 +10,5 @@ mod flow;
 mod install;
 mod lang;
 mod matrix;
+mod roundtrip;
 mod sdk;
