@@ -23,6 +23,7 @@ use landing_block_editor::browser::{sleep, BrowserClock};
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
 use landing_block_editor::core::model::{build_form, changed_count, node_payload, Manifest};
 use landing_block_editor::core::protocol::{parse_window_name, FrameName};
+use landing_block_editor::core::rest::RequestBody;
 use landing_block_editor::dom::extract;
 use landing_block_editor::ui::{App, Platform};
 use leptos::prelude::*;
@@ -311,13 +312,13 @@ impl StubTransport {
 }
 
 impl Transport for StubTransport {
-    fn post_json(
+    fn post(
         &self,
         url: &str,
-        body: String,
+        body: RequestBody,
         _timeout_ms: u32,
     ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
-        let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+        let body: Value = body.to_value();
         self.requests.borrow_mut().push((url.to_string(), body));
         let answer = self
             .answers

@@ -1004,8 +1004,8 @@ fn batch_params_and_request_bodies_keep_their_shape() {
                     }
                     Err(err) => prop_assert_eq!(err, RestError::InvalidRequest),
                 }
-                let body: Value = serde_json::from_str(&request_body(&params, &auth))
-                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                // Form or JSON, the token arrives intact whatever text it is.
+                let body: Value = request_body(&params, &auth).to_value();
                 prop_assert_eq!(&body["auth"], &Value::String(auth));
                 Ok(())
             },
