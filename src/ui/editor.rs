@@ -6,7 +6,10 @@ use leptos::ev;
 use leptos::prelude::*;
 use serde_json::json;
 
-use super::fields::FieldEditor;
+use web_sys::Element;
+
+use super::fields::{field_editor, FieldState};
+use super::node::{append, el, text_el, Keep};
 use super::{use_lang, Loaded, Session};
 use crate::bridge::BridgeError;
 use crate::browser;
@@ -192,56 +195,61 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     let read_only = !can_edit;
     let locked = Signal::derive(move || read_only || saving.get());
 
-    let groups = loaded.form.groups.clone();
-    let fields = loaded.form.fields.clone();
-    let groups_view = groups
-        .into_iter()
+    // The fields, grouped, are built as plain DOM (see `node`) and put into
+    // the form when it is created.
+    let keep = Keep::default();
+    let groups: Vec<Element> = loaded
+        .form
+        .groups
+        .iter()
         .map(|group| {
-            let title = match &group.kind {
-                GroupKind::Block => None,
+            let card = matches!(group.kind, GroupKind::Card { .. });
+            let section = el(
+                "section",
+                &[("class", if card { "group group-card" } else { "group" })],
+            );
+            let title = el("h2", &[("class", "group-title")]);
+            match &group.kind {
+                GroupKind::Block => title.set_text_content(Some(tr(lang, Msg::BlockContent))),
                 GroupKind::Card {
                     name,
                     number,
                     label,
-                } => Some((name.clone(), *number, label.clone())),
-            };
-            let members = group
-                .fields
-                .iter()
-                .filter_map(|&index| {
-                    let field = fields.get(index)?.clone();
-                    let value = values.with_value(|values| values.get(index).copied())?;
-                    let changed = Signal::derive(move || {
-                        form.with(|form| form.fields.get(index).map(|f| f.original.clone()))
-                            != Some(value.get())
-                    });
-                    Some(view! { <FieldEditor index field value changed locked/> })
-                })
-                .collect_view();
-            match title {
-                None => view! {
-                    <section class="group">
-                        <h2 class="group-title">{tr(lang, Msg::BlockContent)}</h2>
-                        {members}
-                    </section>
-                }
-                .into_any(),
-                Some((name, number, label)) => {
-                    let has_label = !label.is_empty();
-                    view! {
-                        <section class="group group-card">
-                            <h2 class="group-title">
-                                {trf(lang, Msg::CardTitle, &[&name, &number.to_string()])}
-                                {has_label.then(|| view! { <span class="group-label">{label}</span> })}
-                            </h2>
-                            {members}
-                        </section>
+                } => {
+                    let text = trf(lang, Msg::CardTitle, &[name, &number.to_string()]);
+                    title.set_text_content(Some(&text));
+                    if !label.is_empty() {
+                        append(
+                            &title,
+                            &[&text_el("span", &[("class", "group-label")], label)],
+                        );
                     }
-                    .into_any()
                 }
             }
+            append(&section, &[&title]);
+            for &index in &group.fields {
+                let (Some(field), Some(value)) = (
+                    loaded.form.fields.get(index),
+                    values.with_value(|values| values.get(index).copied()),
+                ) else {
+                    continue;
+                };
+                let changed = Signal::derive(move || {
+                    form.with(|form| form.fields.get(index).map(|f| f.original.clone()))
+                        != Some(value.get())
+                });
+                let state = FieldState {
+                    value,
+                    changed,
+                    locked,
+                };
+                append(&section, &[&field_editor(&keep, index, field, state)]);
+            }
+            section
         })
-        .collect_view();
+        .collect();
+    let groups = Rc::new(groups);
+    StoredValue::new_local(keep);
 
     let read_only_nodes = loaded.form.read_only.clone();
     let has_read_only = !read_only_nodes.is_empty();
@@ -272,12 +280,10 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                 </p>
             })}
             {no_fields.then(|| view! { <p class="notice">{tr(lang, Msg::NoEditableNodes)}</p> })}
-            <form class="fields" on:submit=move |event| {
+            <form class="fields" use:append_all=groups on:submit=move |event| {
                 event.prevent_default();
                 start_save();
-            }>
-                {groups_view}
-            </form>
+            }></form>
             {has_read_only.then(|| view! {
                 <section class="group group-readonly">
                     <h2 class="group-title">{tr(lang, Msg::ReadOnlyNodesTitle)}</h2>
@@ -402,5 +408,13 @@ fn status_view(
         }
         .into_any(),
         _ => view! { <span class="status-idle">{tr(lang, Msg::NoChanges)}</span> }.into_any(),
+    }
+}
+
+/// Puts pre-built `children` into `parent` (a directive: it runs when the
+/// parent element is created).
+fn append_all(parent: Element, children: Rc<Vec<Element>>) {
+    for child in children.iter() {
+        let _ = parent.append_child(child);
     }
 }

@@ -4,6 +4,7 @@
 mod app_page;
 mod editor;
 mod fields;
+mod node;
 
 pub use app_page::SettingsApp;
 
