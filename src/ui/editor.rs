@@ -2,21 +2,21 @@
 
 use std::rc::Rc;
 
-use leptos::ev;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use serde_json::json;
-
-use web_sys::Element;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, KeyboardEvent};
 
 use super::fields::{field_editor, FieldState};
-use super::node::{append, el, text_el, Keep};
+use super::node::{append, el, set_flag, text_el, Keep};
 use super::{use_lang, Loaded, Session};
 use crate::bridge::BridgeError;
 use crate::browser;
 use crate::core::draft;
-use crate::core::i18n::{tr, trf, Msg};
+use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::core::model::{
-    blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind,
+    blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind, ReadOnlyNode,
 };
 use crate::core::rest::RestError;
 use crate::messages;
@@ -62,145 +62,145 @@ async fn save(session: Rc<Session>, form: BlockForm, values: Vec<FieldValue>) ->
     }
 }
 
-#[component]
-pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
-    let lang = use_lang();
-    let can_edit = loaded.access.can_edit_content();
-    let form = RwSignal::new(loaded.form.clone());
-    // Edits left unsaved last time (slider closed, reload) come back.
-    let draft_key = draft::storage_key(
-        &session.ctx.portal.domain,
-        session.ctx.page_id,
-        session.ctx.block_id,
-    );
-    let (initial, restored) = match browser::stored(&draft_key).and_then(|t| draft::parse(&t)) {
-        Some(saved) if can_edit => draft::restore(&loaded.form, &saved),
-        _ => (loaded.form.initial_values(), 0),
+/// What the status line says: class, text, and whether it carries the
+/// spinner or the retry button.
+struct Status {
+    class: &'static str,
+    text: String,
+    spinner: bool,
+    retry: bool,
+}
+
+fn status(
+    lang: Lang,
+    saving: bool,
+    retrying: bool,
+    outcome: Option<&SaveOutcome>,
+    changes: usize,
+) -> Status {
+    let line = |class, text: String| Status {
+        class,
+        text,
+        spinner: false,
+        retry: false,
     };
-    let values: Vec<RwSignal<FieldValue>> = initial.into_iter().map(RwSignal::new).collect();
-    let values = StoredValue::new(values);
-    // All field values, collected once per edit for everything derived below.
-    let current = Memo::new(move |_| {
-        values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>())
-    });
-    let changes =
-        Memo::new(move |_| current.with(|current| form.with(|form| changed_count(form, current))));
-    // Typed values that must not go to the portal (script addresses) hold Save.
-    let blocked =
-        Memo::new(move |_| current.with(|current| form.with(|form| blocked_count(form, current))));
-    // Every change is kept until it is saved or discarded.
-    if can_edit {
-        let key = draft_key.clone();
-        Effect::new(move || {
-            match current.with(|current| form.with(|form| draft::capture(form, current))) {
-                Some(draft) => browser::store(&key, &draft::to_text(&draft)),
-                None => browser::unstore(&key),
-            }
-        });
+    if saving {
+        let msg = if retrying { Msg::Retrying } else { Msg::Saving };
+        return Status {
+            spinner: true,
+            ..line("status-saving", tr(lang, msg).into())
+        };
     }
-    let retrying = RwSignal::new(false);
-    session.client.set_retry_notice(Rc::new(move || {
-        retrying.try_set(true);
-    }));
+    match outcome {
+        Some(SaveOutcome::Failed(err)) => {
+            let text = match err {
+                RestError::AccessDenied => tr(lang, Msg::SaveDeniedKeepEdits).to_string(),
+                other => [
+                    tr(lang, Msg::SaveFailed),
+                    &messages::rest_error(lang, other),
+                    tr(lang, Msg::EditsKept),
+                ]
+                .join(" "),
+            };
+            Status {
+                retry: true,
+                ..line("status-error", text)
+            }
+        }
+        Some(SaveOutcome::Saved { confirmed, .. }) if changes == 0 => {
+            if *confirmed {
+                line("status-ok", tr(lang, Msg::Saved).into())
+            } else {
+                line("status-warning", tr(lang, Msg::SavedUnconfirmed).into())
+            }
+        }
+        _ if changes > 0 => line(
+            "status-changes",
+            trf(lang, Msg::ChangesCount, &[&changes.to_string()]),
+        ),
+        _ => line("status-idle", tr(lang, Msg::NoChanges).into()),
+    }
+}
 
-    let save_session = session.clone();
-    let save_action = Action::new_local(move |(form, values): &(BlockForm, Vec<FieldValue>)| {
-        save(save_session.clone(), form.clone(), values.clone())
-    });
-    let saving = save_action.pending();
-    let outcome = save_action.value();
+/// A button with its text.
+fn button(class: &str, id: &str, text: &str) -> Element {
+    text_el(
+        "button",
+        &[("type", "button"), ("class", class), ("id", id)],
+        text,
+    )
+}
 
-    // A successful save makes the saved values the new baseline.
-    Effect::new(move || {
-        if let Some(SaveOutcome::Saved { values, .. }) = outcome.get() {
-            form.update(|form| {
-                for (field, value) in form.fields.iter_mut().zip(values) {
-                    field.original = value;
-                }
-            });
-        }
-        if !saving.get() {
-            retrying.set(false);
-        }
-    });
-
-    let start_save = move || {
-        if !can_edit
-            || saving.get_untracked()
-            || changes.get_untracked() == 0
-            || blocked.get_untracked() > 0
-        {
-            return;
-        }
-        let snapshot = values
-            .with_value(|values| values.iter().map(|v| v.get_untracked()).collect::<Vec<_>>());
-        save_action.dispatch_local((form.get_untracked(), snapshot));
-    };
-    let discard = move || {
-        form.with_untracked(|form| {
-            values.with_value(|values| {
-                for (value, field) in values.iter().zip(&form.fields) {
-                    value.set(field.original.clone());
-                }
-            })
-        });
-        outcome.set(None);
-    };
-
-    let confirm_close = RwSignal::new(false);
-    // Views may hold only thread-safe handles: the bridge stays in a local store.
-    let bridge = StoredValue::new_local(session.bridge.clone());
-    let close_now = move || bridge.with_value(|bridge| bridge.close_application());
-    // "Close without saving" is the user dropping the edits: the kept draft goes too.
-    let stored_draft = StoredValue::new(draft_key.clone());
-    let close_discarding = move || {
-        stored_draft.with_value(|key| browser::unstore(key));
-        close_now();
-    };
-    let request_close = move || {
-        if changes.get_untracked() > 0 {
-            confirm_close.set(true);
-        } else {
-            close_now();
-        }
-    };
-
-    let keys = window_event_listener(ev::keydown, move |event| {
-        let key = event.key().to_ascii_lowercase();
-        if (event.ctrl_key() || event.meta_key()) && key == "s" {
-            event.prevent_default();
-            start_save();
-        }
-        if key == "escape" {
-            confirm_close.try_set(false);
-        }
-    });
-    let unload = window_event_listener(ev::beforeunload, move |event| {
-        if changes.try_get_untracked().unwrap_or(0) > 0 {
-            event.prevent_default();
-            event.set_return_value(tr(lang, Msg::ConfirmClose));
-        }
-    });
-    on_cleanup(move || {
-        keys.remove();
-        unload.remove();
-    });
-
+/// The header: block name, code, ids and access in words.
+fn header(lang: Lang, session: &Session, loaded: &Loaded) -> Vec<Element> {
     let ctx = &session.ctx;
-    let block_name = loaded.form.block_name.clone();
-    let code = ctx.block_code.clone();
-    let block_id = ctx.block_id.to_string();
-    let page_id = ctx.page_id.to_string();
-    let access = loaded.access;
-    let read_only = !can_edit;
-    let locked = Signal::derive(move || read_only || saving.get());
+    let meta = el("dl", &[("class", "block-meta")]);
+    let entries = [
+        (Msg::CodeLabel, ctx.block_code.clone(), ""),
+        (Msg::BlockIdLabel, ctx.block_id.to_string(), ""),
+        (Msg::PageLabel, ctx.page_id.to_string(), ""),
+        (
+            Msg::AccessLabel,
+            messages::access(lang, loaded.access).to_string(),
+            "access",
+        ),
+    ];
+    for (label, value, class) in entries {
+        let entry = el("div", &[]);
+        let value = text_el("dd", &[], &value);
+        if !class.is_empty() {
+            let _ = value.set_attribute("class", class);
+        }
+        append(&entry, &[&text_el("dt", &[], tr(lang, label)), &value]);
+        append(&meta, &[&entry]);
+    }
+    let name = text_el("h1", &[("class", "block-name")], &loaded.form.block_name);
+    vec![name, meta]
+}
 
-    // The fields, grouped, are built as plain DOM (see `node`) and put into
-    // the form when it is created.
-    let keep = Keep::default();
-    let groups: Vec<Element> = loaded
-        .form
-        .groups
+/// The nodes listed read-only, with why.
+fn read_only_section(lang: Lang, nodes: &[ReadOnlyNode]) -> Element {
+    let section = el("section", &[("class", "group group-readonly")]);
+    let list = el("ul", &[("class", "readonly-list")]);
+    for node in nodes {
+        let item = el("li", &[]);
+        append(
+            &item,
+            &[
+                &text_el(
+                    "span",
+                    &[("class", "readonly-name")],
+                    &messages::read_only_name(lang, &node.name, &node.kind),
+                ),
+                &text_el("code", &[("class", "selector")], &node.selector),
+                &text_el(
+                    "span",
+                    &[("class", "readonly-reason")],
+                    &messages::read_only_reason(lang, &node.kind),
+                ),
+            ],
+        );
+        append(&list, &[&item]);
+    }
+    let title = text_el(
+        "h2",
+        &[("class", "group-title")],
+        tr(lang, Msg::ReadOnlyNodesTitle),
+    );
+    append(&section, &[&title, &list]);
+    section
+}
+
+/// One section per group: the block's own fields, then each card occurrence.
+fn group_sections(
+    keep: &Keep,
+    lang: Lang,
+    form: &BlockForm,
+    values: &[RwSignal<FieldValue>],
+    changed: impl Fn(usize, RwSignal<FieldValue>) -> Signal<bool>,
+    locked: Signal<bool>,
+) -> Vec<Element> {
+    form.groups
         .iter()
         .map(|group| {
             let card = matches!(group.kind, GroupKind::Card { .. });
@@ -228,186 +228,312 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
             }
             append(&section, &[&title]);
             for &index in &group.fields {
-                let (Some(field), Some(value)) = (
-                    loaded.form.fields.get(index),
-                    values.with_value(|values| values.get(index).copied()),
-                ) else {
+                let (Some(field), Some(&value)) = (form.fields.get(index), values.get(index))
+                else {
                     continue;
                 };
-                let changed = Signal::derive(move || {
-                    form.with(|form| form.fields.get(index).map(|f| f.original.clone()))
-                        != Some(value.get())
-                });
                 let state = FieldState {
                     value,
-                    changed,
+                    changed: changed(index, value),
                     locked,
                 };
-                append(&section, &[&field_editor(&keep, index, field, state)]);
+                append(&section, &[&field_editor(keep, index, field, state)]);
             }
             section
         })
-        .collect();
-    let groups = Rc::new(groups);
-    StoredValue::new_local(keep);
-
-    let read_only_nodes = loaded.form.read_only.clone();
-    let has_read_only = !read_only_nodes.is_empty();
-    let no_fields = loaded.form.fields.is_empty();
-
-    view! {
-        <header class="app-header">
-            <h1 class="block-name">{block_name}</h1>
-            <dl class="block-meta">
-                <div><dt>{tr(lang, Msg::CodeLabel)}</dt><dd>{code}</dd></div>
-                <div><dt>{tr(lang, Msg::BlockIdLabel)}</dt><dd>{block_id}</dd></div>
-                <div><dt>{tr(lang, Msg::PageLabel)}</dt><dd>{page_id}</dd></div>
-                <div>
-                    <dt>{tr(lang, Msg::AccessLabel)}</dt>
-                    <dd class="access">{messages::access(lang, access)}</dd>
-                </div>
-            </dl>
-        </header>
-        <main class="app-body">
-            {read_only.then(|| view! {
-                <p class="notice notice-warning" role="note">
-                    {trf(lang, Msg::ReadOnlyNotice, &[messages::access(lang, access)])}
-                </p>
-            })}
-            {(restored != 0).then(|| view! {
-                <p class="notice" role="status" id="draft-restored">
-                    {trf(lang, Msg::DraftRestored, &[&restored.to_string()])}
-                </p>
-            })}
-            {no_fields.then(|| view! { <p class="notice">{tr(lang, Msg::NoEditableNodes)}</p> })}
-            <form class="fields" use:append_all=groups on:submit=move |event| {
-                event.prevent_default();
-                start_save();
-            }></form>
-            {has_read_only.then(|| view! {
-                <section class="group group-readonly">
-                    <h2 class="group-title">{tr(lang, Msg::ReadOnlyNodesTitle)}</h2>
-                    <ul class="readonly-list">
-                        {read_only_nodes
-                            .into_iter()
-                            .map(|node| {
-                                view! {
-                                    <li>
-                                        <span class="readonly-name">
-                                            {messages::read_only_name(lang, &node.name, &node.kind)}
-                                        </span>
-                                        <code class="selector">{node.selector.clone()}</code>
-                                        <span class="readonly-reason">
-                                            {messages::read_only_reason(lang, &node.kind)}
-                                        </span>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                </section>
-            })}
-        </main>
-        <footer class="app-footer">
-            {move || confirm_close.get().then(|| view! {
-                <div class="confirm" role="alertdialog" aria-labelledby="confirm-text">
-                    <p id="confirm-text">{tr(lang, Msg::ConfirmClose)}</p>
-                    <button class="btn btn-danger" id="confirm-close" on:click=move |_| close_discarding()>
-                        {tr(lang, Msg::CloseWithoutSaving)}
-                    </button>
-                    <button class="btn btn-light" id="confirm-keep" on:click=move |_| confirm_close.set(false)>
-                        {tr(lang, Msg::KeepEditing)}
-                    </button>
-                </div>
-            })}
-            <div class="status" role="status" aria-live="polite">
-                {move || status_view(lang, saving.get(), retrying.get(), outcome.get(), changes.get(), start_save)}
-            </div>
-            <div class="actions">
-                {can_edit.then(|| view! {
-                    <button
-                        type="button"
-                        class="btn btn-primary"
-                        id="save"
-                        disabled=move || saving.get() || changes.get() == 0 || blocked.get() != 0
-                        aria-keyshortcuts="Control+S Meta+S"
-                        on:click=move |_| start_save()
-                    >
-                        {move || tr(lang, if saving.get() { Msg::Saving } else { Msg::Save })}
-                    </button>
-                    <button
-                        type="button"
-                        class="btn btn-light"
-                        id="discard"
-                        disabled=move || saving.get() || changes.get() == 0
-                        on:click=move |_| discard()
-                    >
-                        {tr(lang, Msg::Discard)}
-                    </button>
-                })}
-                <button
-                    type="button"
-                    class="btn btn-light"
-                    id="close"
-                    disabled=move || saving.get()
-                    on:click=move |_| request_close()
-                >
-                    {tr(lang, Msg::Close)}
-                </button>
-            </div>
-        </footer>
-    }
+        .collect()
 }
 
-fn status_view(
-    lang: crate::core::i18n::Lang,
-    saving: bool,
-    retrying: bool,
-    outcome: Option<SaveOutcome>,
-    changes: usize,
-    retry: impl Fn() + Copy + 'static,
-) -> impl IntoView {
-    if saving {
-        let text = if retrying {
-            tr(lang, Msg::Retrying)
-        } else {
-            tr(lang, Msg::Saving)
-        };
-        return view! { <span class="status-saving"><span class="spinner small" aria-hidden="true"></span>{text}</span> }
-            .into_any();
+/// The editor: everything below is plain DOM built once (see `node`), kept
+/// up to date by a few effects over the state declared first.
+#[component]
+pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
+    let lang = use_lang();
+    let can_edit = loaded.access.can_edit_content();
+    let read_only = !can_edit;
+    let form = RwSignal::new(loaded.form.clone());
+    // Edits left unsaved last time (slider closed, reload) come back.
+    let draft_key = draft::storage_key(
+        &session.ctx.portal.domain,
+        session.ctx.page_id,
+        session.ctx.block_id,
+    );
+    let (initial, restored) = match browser::stored(&draft_key).and_then(|t| draft::parse(&t)) {
+        Some(saved) if can_edit => draft::restore(&loaded.form, &saved),
+        _ => (loaded.form.initial_values(), 0),
+    };
+    let field_values: Vec<RwSignal<FieldValue>> = initial.into_iter().map(RwSignal::new).collect();
+    let values = StoredValue::new(field_values.clone());
+    // All field values, collected once per edit for everything derived below.
+    let current = Memo::new(move |_| {
+        values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>())
+    });
+    let changes =
+        Memo::new(move |_| current.with(|current| form.with(|form| changed_count(form, current))));
+    // Typed values that must not go to the portal (script addresses) hold Save.
+    let blocked =
+        Memo::new(move |_| current.with(|current| form.with(|form| blocked_count(form, current))));
+    let saving = RwSignal::new(false);
+    let retrying = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<SaveOutcome>);
+    let confirm_close = RwSignal::new(false);
+    let locked = Signal::derive(move || read_only || saving.get());
+    session.client.set_retry_notice(Rc::new(move || {
+        retrying.try_set(true);
+    }));
+
+    let keep = Keep::default();
+    // Every change is kept until it is saved or discarded.
+    if can_edit {
+        let key = draft_key.clone();
+        keep.effect(move || {
+            match current.with(|current| form.with(|form| draft::capture(form, current))) {
+                Some(draft) => browser::store(&key, &draft::to_text(&draft)),
+                None => browser::unstore(&key),
+            }
+        });
     }
-    match outcome {
-        Some(SaveOutcome::Failed(err)) => {
-            let text = match err {
-                RestError::AccessDenied => tr(lang, Msg::SaveDeniedKeepEdits).to_string(),
-                other => format!(
-                    "{} {} {}",
-                    tr(lang, Msg::SaveFailed),
-                    messages::rest_error(lang, &other),
-                    tr(lang, Msg::EditsKept)
-                ),
-            };
-            view! {
-                <span class="status-error" role="alert">{text}</span>
-                <button type="button" class="btn btn-link" id="retry" on:click=move |_| retry()>
-                    {tr(lang, Msg::Retry)}
-                </button>
+
+    // In a local store the session leaves the handlers below `Copy`.
+    let stored_session = StoredValue::new_local(session.clone());
+    let start_save = move || {
+        if !can_edit
+            || saving.get_untracked()
+            || changes.get_untracked() == 0
+            || blocked.get_untracked() > 0
+        {
+            return;
+        }
+        let snapshot = values
+            .with_value(|values| values.iter().map(|v| v.get_untracked()).collect::<Vec<_>>());
+        let session = stored_session.get_value();
+        let form_now = form.get_untracked();
+        saving.set(true);
+        spawn_local(async move {
+            let result = save(session, form_now, snapshot).await;
+            // A successful save makes the saved values the new baseline.
+            if let SaveOutcome::Saved { values, .. } = &result {
+                form.try_update(|form| {
+                    for (field, value) in form.fields.iter_mut().zip(values) {
+                        field.original = value.clone();
+                    }
+                });
             }
-            .into_any()
+            outcome.try_set(Some(result));
+            saving.try_set(false);
+            retrying.try_set(false);
+        });
+    };
+    let discard = move || {
+        form.with_untracked(|form| {
+            values.with_value(|values| {
+                for (value, field) in values.iter().zip(&form.fields) {
+                    value.set(field.original.clone());
+                }
+            })
+        });
+        outcome.set(None);
+    };
+    let close_now = move || stored_session.with_value(|s| s.bridge.close_application());
+    // "Close without saving" is the user dropping the edits: the kept draft goes too.
+    let stored_key = StoredValue::new(draft_key);
+    let close_discarding = move || {
+        stored_key.with_value(|key| browser::unstore(key));
+        close_now();
+    };
+    let request_close = move || {
+        if changes.get_untracked() > 0 {
+            confirm_close.set(true);
+        } else {
+            close_now();
         }
-        Some(SaveOutcome::Saved { confirmed, .. }) if changes == 0 => {
-            if confirmed {
-                view! { <span class="status-ok">{tr(lang, Msg::Saved)}</span> }.into_any()
-            } else {
-                view! { <span class="status-warning">{tr(lang, Msg::SavedUnconfirmed)}</span> }
-                    .into_any()
+    };
+
+    let window = window();
+    keep.on(&window, "keydown", move |event: Event| {
+        let event: KeyboardEvent = event.unchecked_into();
+        let key = event.key().to_ascii_lowercase();
+        if (event.ctrl_key() || event.meta_key()) && key == "s" {
+            event.prevent_default();
+            start_save();
+        }
+        if key == "escape" {
+            confirm_close.try_set(false);
+        }
+    });
+    keep.on(&window, "beforeunload", move |event: Event| {
+        if changes.try_get_untracked().unwrap_or(0) > 0 {
+            event.prevent_default();
+            event
+                .unchecked_ref::<web_sys::BeforeUnloadEvent>()
+                .set_return_value(tr(lang, Msg::ConfirmClose));
+        }
+    });
+
+    // Main: notices, the fields, the read-only nodes.
+    let mut main = Vec::new();
+    if read_only {
+        let text = trf(
+            lang,
+            Msg::ReadOnlyNotice,
+            &[messages::access(lang, loaded.access)],
+        );
+        main.push(text_el(
+            "p",
+            &[("class", "notice notice-warning"), ("role", "note")],
+            &text,
+        ));
+    }
+    if restored != 0 {
+        let text = trf(lang, Msg::DraftRestored, &[&restored.to_string()]);
+        main.push(text_el(
+            "p",
+            &[
+                ("class", "notice"),
+                ("role", "status"),
+                ("id", "draft-restored"),
+            ],
+            &text,
+        ));
+    }
+    if loaded.form.fields.is_empty() {
+        main.push(text_el(
+            "p",
+            &[("class", "notice")],
+            tr(lang, Msg::NoEditableNodes),
+        ));
+    }
+    let fields = el("form", &[("class", "fields")]);
+    keep.on(&fields, "submit", move |event| {
+        event.prevent_default();
+        start_save();
+    });
+    let changed = |index: usize, value: RwSignal<FieldValue>| {
+        Signal::derive(move || {
+            form.with(|form| form.fields.get(index).map(|f| f.original.clone()))
+                != Some(value.get())
+        })
+    };
+    let sections = group_sections(&keep, lang, &loaded.form, &field_values, changed, locked);
+    for section in &sections {
+        append(&fields, &[section]);
+    }
+    main.push(fields);
+    if !loaded.form.read_only.is_empty() {
+        main.push(read_only_section(lang, &loaded.form.read_only));
+    }
+
+    // Footer: the close question, the status line, the actions.
+    let confirm = el(
+        "div",
+        &[
+            ("class", "confirm"),
+            ("role", "alertdialog"),
+            ("aria-labelledby", "confirm-text"),
+        ],
+    );
+    let confirm_yes = text_el(
+        "button",
+        &[("class", "btn btn-danger"), ("id", "confirm-close")],
+        tr(lang, Msg::CloseWithoutSaving),
+    );
+    let confirm_no = text_el(
+        "button",
+        &[("class", "btn btn-light"), ("id", "confirm-keep")],
+        tr(lang, Msg::KeepEditing),
+    );
+    keep.on(&confirm_yes, "click", move |_| close_discarding());
+    keep.on(&confirm_no, "click", move |_| confirm_close.set(false));
+    let question = text_el("p", &[("id", "confirm-text")], tr(lang, Msg::ConfirmClose));
+    append(&confirm, &[&question, &confirm_yes, &confirm_no]);
+
+    let status_line = el(
+        "div",
+        &[
+            ("class", "status"),
+            ("role", "status"),
+            ("aria-live", "polite"),
+        ],
+    );
+    let retry = button("btn btn-link", "retry", tr(lang, Msg::Retry));
+    keep.on(&retry, "click", move |_| start_save());
+    let spinner = el(
+        "span",
+        &[("class", "spinner small"), ("aria-hidden", "true")],
+    );
+    let shown_status = status_line.clone();
+    keep.effect(move || {
+        let now = outcome.with(|outcome| {
+            status(
+                lang,
+                saving.get(),
+                retrying.get(),
+                outcome.as_ref(),
+                changes.get(),
+            )
+        });
+        shown_status.set_text_content(None);
+        let line = el("span", &[("class", now.class)]);
+        if now.spinner {
+            append(&line, &[&spinner]);
+        }
+        if now.retry {
+            let _ = line.set_attribute("role", "alert");
+        }
+        let _ = line.append_with_str_1(&now.text);
+        append(&shown_status, &[&line]);
+        if now.retry {
+            append(&shown_status, &[&retry]);
+        }
+    });
+
+    let actions = el("div", &[("class", "actions")]);
+    if can_edit {
+        let save_button = button("btn btn-primary", "save", tr(lang, Msg::Save));
+        let _ = save_button.set_attribute("aria-keyshortcuts", "Control+S Meta+S");
+        keep.on(&save_button, "click", move |_| start_save());
+        let discard_button = button("btn btn-light", "discard", tr(lang, Msg::Discard));
+        keep.on(&discard_button, "click", move |_| discard());
+        append(&actions, &[&save_button, &discard_button]);
+        keep.effect(move || {
+            let saving = saving.get();
+            let unchanged = changes.get() == 0;
+            set_flag(
+                &save_button,
+                "disabled",
+                saving || unchanged || blocked.get() != 0,
+            );
+            save_button
+                .set_text_content(Some(tr(lang, if saving { Msg::Saving } else { Msg::Save })));
+            set_flag(&discard_button, "disabled", saving || unchanged);
+        });
+    }
+    let close_button = button("btn btn-light", "close", tr(lang, Msg::Close));
+    keep.on(&close_button, "click", move |_| request_close());
+    append(&actions, &[&close_button]);
+    let locked_close = close_button.clone();
+    keep.effect(move || set_flag(&locked_close, "disabled", saving.get()));
+
+    // The question goes first in the footer, which holds the status line.
+    let footer = vec![status_line.clone(), actions];
+    keep.effect(move || {
+        let asked = confirm_close.get();
+        match status_line.parent_element() {
+            Some(footer) if asked => {
+                let _ = footer.insert_before(&confirm, footer.first_child().as_ref());
             }
+            _ => confirm.remove(),
         }
-        _ if changes > 0 => view! {
-            <span class="status-changes">{trf(lang, Msg::ChangesCount, &[&changes.to_string()])}</span>
-        }
-        .into_any(),
-        _ => view! { <span class="status-idle">{tr(lang, Msg::NoChanges)}</span> }.into_any(),
+    });
+    StoredValue::new_local(keep);
+
+    let header = Rc::new(header(lang, &session, &loaded));
+    let main = Rc::new(main);
+    let footer = Rc::new(footer);
+    view! {
+        <header class="app-header" use:append_all=header></header>
+        <main class="app-body" use:append_all=main></main>
+        <footer class="app-footer" use:append_all=footer></footer>
     }
 }
 

@@ -11,9 +11,13 @@ use std::cell::RefCell;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
-use web_sys::{Element, Event, HtmlInputElement};
+use web_sys::{Element, Event, EventTarget, HtmlInputElement};
 
-type Listener = Closure<dyn FnMut(Event)>;
+struct Listener {
+    target: EventTarget,
+    event: &'static str,
+    handler: Closure<dyn FnMut(Event)>,
+}
 
 /// Owns the listeners and effects of a built piece of DOM; dropping it
 /// detaches them. A view keeps it in a `StoredValue`, so it goes with the view.
@@ -24,15 +28,24 @@ pub struct Keep {
 }
 
 impl Keep {
-    /// Calls `handler` on every `event` at `target`.
-    pub fn on(&self, target: &Element, event: &str, handler: impl FnMut(Event) + 'static) {
+    /// Calls `handler` on every `event` at `target` (an element or the window).
+    pub fn on(
+        &self,
+        target: &EventTarget,
+        event: &'static str,
+        handler: impl FnMut(Event) + 'static,
+    ) {
         self.listen(target, event, Box::new(handler));
     }
 
-    fn listen(&self, target: &Element, event: &str, handler: Box<dyn FnMut(Event)>) {
-        let listener = Closure::wrap(handler);
-        let _ = target.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
-        self.listeners.borrow_mut().push(listener);
+    fn listen(&self, target: &EventTarget, event: &'static str, handler: Box<dyn FnMut(Event)>) {
+        let handler = Closure::wrap(handler);
+        let _ = target.add_event_listener_with_callback(event, handler.as_ref().unchecked_ref());
+        self.listeners.borrow_mut().push(Listener {
+            target: target.clone(),
+            event,
+            handler,
+        });
     }
 
     /// Runs `update` now and again whenever a signal it read changes.
@@ -43,6 +56,18 @@ impl Keep {
     fn track(&self, update: Box<dyn Fn()>) {
         let effect = RenderEffect::new(move |_| update());
         self.effects.borrow_mut().push(effect);
+    }
+}
+
+impl Drop for Keep {
+    /// Listeners on what outlives the view (the window) must not call into it.
+    fn drop(&mut self) {
+        for listener in self.listeners.get_mut().drain(..) {
+            let _ = listener.target.remove_event_listener_with_callback(
+                listener.event,
+                listener.handler.as_ref().unchecked_ref(),
+            );
+        }
     }
 }
 
