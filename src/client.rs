@@ -9,7 +9,6 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::core::bindings::{
@@ -19,8 +18,8 @@ use crate::core::bindings::{
 use crate::core::context::{Auth, Portal, Scope};
 use crate::core::model::{BlockContent, Manifest};
 use crate::core::rest::{
-    batch_params, parse_batch, parse_envelope, rate_limit_backoff_ms, request_body, token_is_stale,
-    BatchCommand, RequestBody, RestError, REQUEST_TIMEOUT_MS,
+    batch_answer, batch_params, envelope_result, from_result, rate_limit_backoff_ms, request_body,
+    token_is_stale, BatchCommand, RequestBody, RestError, REQUEST_TIMEOUT_MS,
 };
 
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -86,12 +85,6 @@ pub struct OpenedBlock {
     pub content: BlockContent,
 }
 
-#[derive(Deserialize)]
-struct OpenBatch {
-    manifest: Option<Manifest>,
-    content: Option<BlockContent>,
-}
-
 impl RestClient {
     pub fn new(
         portal: Portal,
@@ -144,13 +137,12 @@ impl RestClient {
         method: &str,
         params: &Value,
     ) -> Result<T, RestError> {
-        let (status, body) = self.send(method, params).await?;
-        parse_envelope(status, &body)
+        from_result(self.send(method, params).await?)
     }
 
-    /// Sends and returns the raw answer after the retry rules; an answer that is
-    /// itself an error envelope comes back as `Err`.
-    async fn send(&self, method: &str, params: &Value) -> Result<(u16, String), RestError> {
+    /// Sends with the retry rules and returns the answer's `result`; an answer
+    /// that is an error envelope comes back as `Err`.
+    async fn send(&self, method: &str, params: &Value) -> Result<Value, RestError> {
         let stale = {
             let token = self.token.borrow();
             token_is_stale(
@@ -179,7 +171,7 @@ impl RestClient {
                     TransportError::Network => RestError::Transport,
                     TransportError::Timeout => RestError::Timeout,
                 })?;
-            match parse_envelope::<serde::de::IgnoredAny>(answer.status, &answer.body) {
+            match envelope_result(answer.status, &answer.body) {
                 Err(RestError::ExpiredToken) if !refreshed => {
                     refreshed = true;
                     if !self.refresh_token().await {
@@ -199,7 +191,7 @@ impl RestClient {
                     }
                 }
                 Err(err) => return Err(err),
-                Ok(_) => return Ok((answer.status, answer.body)),
+                Ok(result) => return Ok(result),
             }
         }
     }
@@ -256,13 +248,23 @@ impl RestClient {
             },
         ];
         let params = batch_params(&commands, true)?;
-        let (status, body) = self.send("batch", &params).await?;
-        let answer = parse_batch::<OpenBatch>(status, &body)?;
+        let answer = batch_answer(self.send("batch", &params).await?)?;
         if let Some((_, err)) = answer.errors.into_iter().next() {
             return Err(err);
         }
-        match (answer.results.manifest, answer.results.content) {
-            (Some(manifest), Some(content)) => Ok(OpenedBlock { manifest, content }),
+        // Each part is an object (an empty one may come as PHP's `[]`).
+        let part = |key: &str| match answer.results.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) if value.is_object() || value.is_array() => Ok(Some(value)),
+            Some(_) => Err(RestError::BadResponse(format!(
+                "the batch answer's {key} is not an object"
+            ))),
+        };
+        match (part("manifest")?, part("content")?) {
+            (Some(manifest), Some(content)) => Ok(OpenedBlock {
+                manifest: Manifest::from_value(manifest),
+                content: BlockContent::from_value(content),
+            }),
             _ => Err(RestError::BadResponse(
                 "the batch answer lacks the manifest or the content".into(),
             )),
@@ -280,7 +282,7 @@ impl RestClient {
             json!({"lid": page_id, "block": block_id, "data": Value::Object(data)}),
             self.scope(),
         );
-        let _: Value = self.call("landing.block.updatenodes", &params).await?;
+        self.send("landing.block.updatenodes", &params).await?;
         Ok(())
     }
 }
@@ -294,13 +296,6 @@ pub struct BindingsSnapshot {
     pub record: Record,
     /// The block catalogue, when it was asked for; its failure does not fail the rest.
     pub catalogue: Option<Result<Vec<CatalogueBlock>, RestError>>,
-}
-
-#[derive(Deserialize)]
-struct BindingsBatch {
-    placements: Option<Value>,
-    options: Option<Value>,
-    catalogue: Option<Value>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -344,8 +339,12 @@ impl RestClient {
             });
         }
         let params = batch_params(&commands, false)?;
-        let (status, body) = self.send("batch", &params).await?;
-        let answer = parse_batch::<BindingsBatch>(status, &body)?;
+        let answer = batch_answer(self.send("batch", &params).await?)?;
+        // A part that is missing or null is absent.
+        let mut results = answer.results;
+        let mut take = |key: &str| results.remove(key).filter(|value| !value.is_null());
+        let (placements, options, catalogue) =
+            (take("placements"), take("options"), take("catalogue"));
         let error_of = |key: &str| {
             answer
                 .errors
@@ -358,21 +357,16 @@ impl RestClient {
                 return Err(err);
             }
         }
-        let placements = answer.results.placements.ok_or_else(|| {
+        let placements = placements.ok_or_else(|| {
             RestError::BadResponse("the batch answer lacks the placements".into())
         })?;
         let catalogue = with_catalogue.then(|| match error_of("catalogue") {
             Some(err) => Err(err),
-            None => Ok(answer
-                .results
-                .catalogue
-                .as_ref()
-                .map(parse_catalogue)
-                .unwrap_or_default()),
+            None => Ok(catalogue.as_ref().map(parse_catalogue).unwrap_or_default()),
         });
         Ok(BindingsSnapshot {
             portal: parse_portal_bindings(&placements),
-            record: parse_record(&answer.results.options.unwrap_or(Value::Null)),
+            record: parse_record(&options.unwrap_or(Value::Null)),
             catalogue,
         })
     }
@@ -384,7 +378,7 @@ impl RestClient {
             "PLACEMENT_HANDLER": binding.handler,
             "TITLE": binding.title,
         }});
-        match self.call::<Value>("landing.repo.bind", &params).await {
+        match self.send("landing.repo.bind", &params).await {
             Ok(_) => Ok(BindOutcome::Bound),
             Err(err) if is_portal_code(&err, "PLACEMENT_EXIST") => Ok(BindOutcome::AlreadyBound),
             Err(err) => Err(err),
@@ -394,7 +388,7 @@ impl RestClient {
     /// `landing.repo.unbind` for one placement and handler; one already gone counts as done.
     pub async fn unbind(&self, binding: &Binding) -> Result<UnbindOutcome, RestError> {
         let params = json!({"code": binding.target.placement(), "handler": binding.handler});
-        match self.call::<Value>("landing.repo.unbind", &params).await {
+        match self.send("landing.repo.unbind", &params).await {
             Ok(_) => Ok(UnbindOutcome::Unbound),
             Err(err) if is_portal_code(&err, "PLACEMENT_NO_EXIST") => {
                 Ok(UnbindOutcome::AlreadyGone)
@@ -884,6 +878,34 @@ mod tests {
             .map(|n| n.selector.as_str())
             .collect();
         assert_eq!(order, [".zeta", ".alpha", ".mid"]);
+    }
+
+    #[test]
+    fn batch_parts_of_the_wrong_shape_are_a_bad_response() {
+        let batch = |parts: &str| {
+            answer(
+                200,
+                &format!(r#"{{"result":{{"result":{{{parts}}},"result_error":[]}}}}"#),
+            )
+        };
+        for parts in [
+            r#""manifest":"x","content":{}"#,
+            r#""manifest":{},"content":5"#,
+            r#""manifest":{},"content":null"#,
+            r#""manifest":{}"#,
+        ] {
+            let s = setup(vec![batch(parts)], true);
+            let opened = block_on(s.client.open_block(1, 2, None));
+            assert!(matches!(opened, Err(RestError::BadResponse(_))), "{parts}");
+        }
+        // PHP's empty array is an empty manifest, not a failure.
+        let s = setup(
+            vec![batch(r#""manifest":[],"content":{"access":"X"}"#)],
+            true,
+        );
+        let opened = block_on(s.client.open_block(1, 2, None)).expect("opened");
+        assert_eq!(opened.manifest, Manifest::default());
+        assert_eq!(opened.content.access, "X");
     }
 
     #[test]

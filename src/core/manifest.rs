@@ -1,289 +1,68 @@
 //! The block manifest and the block content as `landing.block.getmanifest` and
-//! `landing.block.getcontent` return them.
+//! `landing.block.getcontent` return them, read from a JSON `Value`.
 //!
-//! The manifest is deserialized straight from the answer text: the order of
-//! `nodes` and `cards` is the order of the JSON object's keys, and a
-//! `serde_json::Value` (a sorted map without `preserve_order`) would lose it.
-//! Everything is lenient: PHP sends empty sections as `[]`, strings may come
-//! as numbers, unknown keys are ignored. Bad shapes give defaults, not errors.
+//! serde_json keeps objects in document order in this crate (its
+//! `preserve_order` feature): the order of `nodes` and `cards` is the order of
+//! the object's keys. Everything is lenient: PHP sends empty sections as `[]`,
+//! strings may come as numbers, unknown keys are ignored. Bad shapes give
+//! defaults, not errors. One walk over the `Value` the REST layer has parsed
+//! anyway costs the wasm far less than a typed deserializer per shape.
 
-use std::fmt;
-use std::marker::PhantomData;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Map, Value};
 
-use serde::de::value::MapAccessDeserializer;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::Deserialize;
-
-/// A JSON object kept in document order. Accepts `[]` (PHP's empty array),
-/// `null` and any other non-object as empty. A repeated key keeps its first
-/// place and takes the last value, like a JSON parser's map would.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderedMap<T>(pub Vec<(String, T)>);
-
-impl<T> Default for OrderedMap<T> {
-    fn default() -> Self {
-        OrderedMap(Vec::new())
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for OrderedMap<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = OrderedMap<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object or an empty array")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries: Vec<(String, T)> = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    let value = map.next_value::<T>()?;
-                    match entries.iter_mut().find(|(k, _)| *k == key) {
-                        Some(slot) => slot.1 = value,
-                        None => entries.push((key, value)),
-                    }
-                }
-                Ok(OrderedMap(entries))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                // A PHP list has no selectors for keys: nothing usable in it.
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(OrderedMap::default())
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                OrderedMap::deserialize(d)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(OrderedMap::default())
-            }
-        }
-        deserializer.deserialize_any(V(PhantomData))
-    }
-}
-
-/// Deserializes `T` from an object and gives `T::default()` for anything else
-/// (`[]`, `null`, a string...), so one odd section does not fail the manifest.
-struct Lenient<T>(T);
-
-impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Lenient<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
-            type Value = Lenient<T>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                T::deserialize(MapAccessDeserializer::new(map)).map(Lenient)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Lenient(T::default()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                Lenient::deserialize(d)
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(Lenient(T::default()))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-                Ok(Lenient(T::default()))
-            }
-        }
-        deserializer.deserialize_any(V(PhantomData))
-    }
+/// An object's entries in document order; none for anything else (PHP's
+/// `[]`, `null`, a list, a scalar). A repeated key kept its first place and
+/// took the last value when the JSON was parsed.
+fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
+    value.and_then(Value::as_object).into_iter().flatten()
 }
 
 /// A string field that also takes numbers and booleans (as text) and turns
-/// `null`, lists and objects into "".
-fn de_string<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = String;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a string")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
-            Ok(v.to_owned())
-        }
-        fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
-            Ok(v)
-        }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
-            Ok(v.to_string())
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
-            Ok(float_text(v))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<String, E> {
-            Ok(String::new())
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-            de_string(d)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<String, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(String::new())
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<String, A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(String::new())
-        }
+/// `null`, lists, objects and a missing key into "".
+fn text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Bool(b)) => b.to_string(),
+        Some(Value::Number(n)) => number_text(n),
+        _ => String::new(),
     }
-    deserializer.deserialize_any(V)
 }
 
-/// A string, or a list (or PHP assoc array) of strings, as a list; empty
-/// strings are dropped. Used for card labels and block sections.
-fn de_string_list<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
-    struct Item(String);
-    impl<'de> Deserialize<'de> for Item {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-            de_string(d).map(Item)
-        }
+fn number_text(n: &serde_json::Number) -> String {
+    match n.as_f64() {
+        Some(v) if n.is_f64() => float_text(v),
+        _ => n.to_string(),
     }
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Vec<String>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a string or a list of strings")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(non_empty(vec![v.to_owned()]))
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some(Item(s)) = seq.next_element::<Item>()? {
-                out.push(s);
-            }
-            Ok(non_empty(out))
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some((_, Item(s))) = map.next_entry::<IgnoredAny, Item>()? {
-                out.push(s);
-            }
-            Ok(non_empty(out))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            de_string_list(d)
-        }
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
-            Ok(vec![v.to_string()])
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-            Ok(vec![v.to_string()])
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
-            Ok(vec![float_text(v)])
-        }
-    }
-    fn non_empty(list: Vec<String>) -> Vec<String> {
-        list.into_iter()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect()
-    }
-    deserializer.deserialize_any(V)
+}
+
+/// A string, or a list (or PHP assoc array) of strings, as a list; blank
+/// items are dropped. Used for card labels and block sections.
+fn text_list(value: Option<&Value>) -> Vec<String> {
+    let items: Vec<String> = match value {
+        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::Number(n)) => return vec![number_text(n)],
+        Some(Value::Array(items)) => items.iter().map(|item| text(Some(item))).collect(),
+        Some(Value::Object(map)) => map.values().map(|item| text(Some(item))).collect(),
+        _ => Vec::new(),
+    };
+    items
+        .into_iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// `Y`/`N`, 1/0, "1"/"0", true/false; anything else is false.
-/// A plain visitor: an untagged enum would buffer every value first.
-fn de_flag<'de, D: Deserializer<'de>>(deserializer: D) -> Result<bool, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = bool;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("a flag")
+fn flag(value: Option<&Value>) -> bool {
+    match value {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|v| v != 0.0),
+        Some(Value::String(s)) => {
+            matches!(s.trim().to_ascii_lowercase().as_str(), "y" | "1" | "true")
         }
-        fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
-            Ok(v)
-        }
-        fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
-            Ok(v != 0)
-        }
-        fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
-            Ok(v != 0)
-        }
-        fn visit_f64<E: de::Error>(self, v: f64) -> Result<bool, E> {
-            Ok(v != 0.0)
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-            Ok(matches!(
-                v.trim().to_ascii_lowercase().as_str(),
-                "y" | "1" | "true"
-            ))
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_none<E: de::Error>(self) -> Result<bool, E> {
-            Ok(false)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
-            de_flag(d)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok(false)
-        }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok(false)
-        }
+        _ => false,
     }
-    deserializer.deserialize_any(V)
 }
 
 /// `v` as text: the shortest digits that read back as `v`, never an exponent
@@ -415,145 +194,100 @@ pub struct ManifestCard {
     pub label: Vec<String>,
 }
 
-/// One entry of `block`, `nodes` or `cards`: a single type for all three, so
-/// the wasm holds one copy of the lenient map-of-objects reader, not three.
-/// Each section uses its own keys; the others stay empty.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-struct RawEntry {
-    #[serde(deserialize_with = "de_string")]
-    name: String,
-    /// Nodes.
-    #[serde(rename = "type", deserialize_with = "de_string")]
-    kind: String,
-    /// Cards.
-    #[serde(deserialize_with = "de_string_list")]
-    label: Vec<String>,
-    /// The block.
-    #[serde(deserialize_with = "de_string_list")]
-    section: Vec<String>,
-}
-
-fn de_block<'de, D: Deserializer<'de>>(d: D) -> Result<BlockInfo, D::Error> {
-    let Lenient(raw) = Lenient::<RawEntry>::deserialize(d)?;
-    Ok(BlockInfo {
-        name: raw.name,
-        section: raw.section,
-    })
-}
-
-/// `nodes` or `cards`: entries with a non-blank selector, in document order.
-fn de_entries<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, RawEntry)>, D::Error> {
-    let map = OrderedMap::<Lenient<RawEntry>>::deserialize(d)?;
-    Ok(map
-        .0
-        .into_iter()
-        .filter(|(selector, _)| !selector.trim().is_empty())
-        .map(|(selector, Lenient(raw))| (selector, raw))
-        .collect())
-}
-
-fn de_nodes<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ManifestNode>, D::Error> {
-    Ok(de_entries(d)?
-        .into_iter()
-        .map(|(selector, raw)| ManifestNode {
-            selector,
-            name: raw.name,
-            kind: NodeKind::from_type(&raw.kind),
-        })
-        .collect())
-}
-
-fn de_cards<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<ManifestCard>, D::Error> {
-    Ok(de_entries(d)?
-        .into_iter()
-        .map(|(selector, raw)| ManifestCard {
-            selector,
-            name: raw.name,
-            label: raw.label,
-        })
-        .collect())
-}
-
 /// The prepared manifest (`landing.block.getmanifest`), the parts the editor
-/// uses. Usable directly as a serde field type.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(default)]
+/// uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Manifest {
-    #[serde(deserialize_with = "de_block")]
     pub block: BlockInfo,
     /// In the manifest's order.
-    #[serde(deserialize_with = "de_nodes")]
     pub nodes: Vec<ManifestNode>,
     /// In the manifest's order.
-    #[serde(deserialize_with = "de_cards")]
     pub cards: Vec<ManifestCard>,
     /// The block code.
-    #[serde(deserialize_with = "de_string")]
     pub code: String,
 }
 
-/// Either a REST answer envelope or the bare result.
-#[derive(Deserialize)]
-#[serde(default, bound = "T: Deserialize<'de> + Default")]
-struct Envelope<T: Default> {
-    #[serde(deserialize_with = "de_opt_lenient")]
-    result: Option<T>,
-    #[serde(deserialize_with = "de_string")]
-    error: String,
-    #[serde(deserialize_with = "de_string")]
-    error_description: String,
+fn field<'a>(entry: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a Value> {
+    entry.and_then(|entry| entry.get(key))
 }
 
-impl<T: Default> Default for Envelope<T> {
-    fn default() -> Self {
-        Envelope {
-            result: None,
-            error: String::new(),
-            error_description: String::new(),
-        }
-    }
-}
-
-fn de_opt_lenient<'de, D: Deserializer<'de>, T: Deserialize<'de> + Default>(
-    d: D,
-) -> Result<Option<T>, D::Error> {
-    Lenient::<T>::deserialize(d).map(|l| Some(l.0))
-}
-
-/// Parses `text` as a whole REST answer (`{"result": ...}`) when it is one,
-/// else as the bare value. An error envelope gives `Err("CODE: description")`.
-fn from_answer_or_bare<T>(text: &str) -> Result<T, String>
-where
-    T: for<'de> Deserialize<'de> + Default,
-{
-    let envelope: Envelope<T> =
-        serde_json::from_str(text).map_err(|e| format!("unreadable answer: {e}"))?;
-    if !envelope.error.is_empty() {
-        return Err(if envelope.error_description.is_empty() {
-            envelope.error
-        } else {
-            format!("{}: {}", envelope.error, envelope.error_description)
-        });
-    }
-    if let Some(result) = envelope.result {
-        return Ok(result);
-    }
-    serde_json::from_str::<Lenient<T>>(text)
-        .map(|l| l.0)
-        .map_err(|e| format!("unreadable answer: {e}"))
+/// `nodes` or `cards`: (selector, entry) with a non-blank selector, in order.
+/// An entry that is not an object reads as an empty one.
+fn sections(value: Option<&Value>) -> impl Iterator<Item = (String, Option<&Map<String, Value>>)> {
+    entries(value)
+        .filter(|(selector, _)| !selector.trim().is_empty())
+        .map(|(selector, entry)| (selector.clone(), entry.as_object()))
 }
 
 impl Manifest {
+    /// From the manifest object; anything else is the empty manifest.
+    pub fn from_value(value: &Value) -> Manifest {
+        let get = |key| value.as_object().and_then(|map| map.get(key));
+        let block = get("block").and_then(Value::as_object);
+        Manifest {
+            block: BlockInfo {
+                name: text(field(block, "name")),
+                section: text_list(field(block, "section")),
+            },
+            nodes: sections(get("nodes"))
+                .map(|(selector, node)| ManifestNode {
+                    selector,
+                    name: text(field(node, "name")),
+                    kind: NodeKind::from_type(&text(field(node, "type"))),
+                })
+                .collect(),
+            cards: sections(get("cards"))
+                .map(|(selector, card)| ManifestCard {
+                    selector,
+                    name: text(field(card, "name")),
+                    label: text_list(field(card, "label")),
+                })
+                .collect(),
+            code: text(get("code")),
+        }
+    }
+
     /// From the manifest JSON, or from the whole `getmanifest` answer.
     /// Fails only on text that is not JSON or on an error answer.
     pub fn from_json(text: &str) -> Result<Manifest, String> {
-        from_answer_or_bare(text)
+        answer_or_bare(text).map(|value| Manifest::from_value(&value))
     }
 
     pub fn node(&self, selector: &str) -> Option<&ManifestNode> {
         self.nodes.iter().find(|n| n.selector == selector)
     }
+}
+
+/// Usable directly as a serde field type (in document order, as above).
+impl<'de> Deserialize<'de> for Manifest {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(|value| Manifest::from_value(&value))
+    }
+}
+
+/// `text` as a whole REST answer (`{"result": ...}`): its result; else the
+/// bare value. An error answer gives `Err("CODE: description")`; text that is
+/// not a JSON object or list gives `Err` too.
+fn answer_or_bare(text_: &str) -> Result<Value, String> {
+    let mut value: Value =
+        serde_json::from_str(text_).map_err(|e| format!("unreadable answer: {e}"))?;
+    let Some(map) = value.as_object_mut() else {
+        return if value.is_array() {
+            Ok(value)
+        } else {
+            Err("unreadable answer: not an object".to_owned())
+        };
+    };
+    let error = text(map.get("error"));
+    if !error.is_empty() {
+        let description = text(map.get("error_description"));
+        return Err(if description.is_empty() {
+            error
+        } else {
+            format!("{error}: {description}")
+        });
+    }
+    Ok(map.remove("result").unwrap_or(value))
 }
 
 /// `access` of `landing.block.getcontent`.
@@ -589,27 +323,41 @@ impl Access {
 }
 
 /// `landing.block.getcontent`'s result, leniently.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockContent {
     /// A number or a string, as the portal sends it (`Null` when missing).
-    pub id: serde_json::Value,
+    pub id: Value,
     /// The block's HTML.
-    #[serde(deserialize_with = "de_string")]
     pub content: String,
     /// One letter, see [`Access`].
-    #[serde(deserialize_with = "de_string")]
     pub access: String,
-    #[serde(deserialize_with = "de_flag")]
     pub active: bool,
-    #[serde(deserialize_with = "de_string")]
     pub anchor: String,
 }
 
+/// Usable directly as a serde field type.
+impl<'de> Deserialize<'de> for BlockContent {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Value::deserialize(deserializer).map(|value| BlockContent::from_value(&value))
+    }
+}
+
 impl BlockContent {
+    /// From the result object; anything else is the empty content.
+    pub fn from_value(value: &Value) -> BlockContent {
+        let get = |key| value.as_object().and_then(|map| map.get(key));
+        BlockContent {
+            id: get("id").cloned().unwrap_or(Value::Null),
+            content: text(get("content")),
+            access: text(get("access")),
+            active: flag(get("active")),
+            anchor: text(get("anchor")),
+        }
+    }
+
     /// From the result JSON, or from the whole `getcontent` answer.
     pub fn from_json(text: &str) -> Result<BlockContent, String> {
-        from_answer_or_bare(text)
+        answer_or_bare(text).map(|value| BlockContent::from_value(&value))
     }
 
     pub fn access_level(&self) -> Access {
@@ -619,8 +367,8 @@ impl BlockContent {
     /// The block id as text ("" when missing).
     pub fn id_string(&self) -> String {
         match &self.id {
-            serde_json::Value::String(s) => s.trim().to_owned(),
-            serde_json::Value::Number(n) => n.to_string(),
+            Value::String(s) => s.trim().to_owned(),
+            Value::Number(n) => n.to_string(),
             _ => String::new(),
         }
     }

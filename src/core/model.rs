@@ -10,7 +10,7 @@
 use serde_json::{json, Map, Value};
 
 pub use super::manifest::{
-    Access, BlockContent, BlockInfo, Manifest, ManifestCard, ManifestNode, NodeKind, OrderedMap,
+    Access, BlockContent, BlockInfo, Manifest, ManifestCard, ManifestNode, NodeKind,
 };
 
 // ---------------------------------------------------------------------------
@@ -1016,8 +1016,6 @@ pub fn node_payload(field: &Field, value: &FieldValue) -> Option<Value> {
             obj.insert("href".into(), Value::String(href.trim().to_owned()));
             obj.insert("target".into(), Value::String(target.to_owned()));
             if !kept.link_attrs.is_empty() && href.trim() == kept.link_href {
-                // Inserted one by one: `collect` into the sorted map would add
-                // one more copy of the stable sort to the wasm.
                 let mut attrs = Map::new();
                 for (k, v) in &kept.link_attrs {
                     attrs.insert(k.clone(), Value::String(v.clone()));
@@ -1093,11 +1091,8 @@ pub fn updatenodes_entries(form: &BlockForm, current: &[FieldValue]) -> Vec<(Str
 }
 
 /// Only the fields whose current value differs from the original, as the
-/// updatenodes `data`, keys `"selector@N"`. (A `serde_json::Map` without
-/// `preserve_order` sorts its keys; the portal does not care about order, and
-/// [`updatenodes_entries`] gives field order.)
+/// updatenodes `data`, keys `"selector@N"` in field order.
 pub fn updatenodes_data(form: &BlockForm, current: &[FieldValue]) -> Map<String, Value> {
-    // Inserted one by one, a later key winning as with `collect`, without a stable sort.
     let mut data = Map::new();
     for (key, value) in updatenodes_entries(form, current) {
         data.insert(key, value);

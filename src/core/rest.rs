@@ -171,17 +171,13 @@ impl std::error::Error for RestError {}
 ///   `InternalServerError`; other 5xx and 429 (a proxy's rate limit page) → `Http(status)`;
 ///   anything else (HTML error pages, empty bodies, JSON without result) → `BadResponse`.
 pub fn parse_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, RestError> {
-    envelope_result(status, body)?;
-    // Typed from the text so that object key order survives (see `parse_batch`).
-    serde_json::from_str::<Outer<T>>(body)
-        .map(|outer| outer.result)
-        .map_err(|e| bad_shape(&e))
+    envelope_result(status, body).and_then(from_result)
 }
 
-/// `{"result": T, ...}`: the part of an answer that holds the result.
-#[derive(serde::Deserialize)]
-struct Outer<T> {
-    result: T,
+/// `T` read from a result (objects keep their key order: serde_json's
+/// `preserve_order` is on in this crate).
+pub fn from_result<T: DeserializeOwned>(result: Value) -> Result<T, RestError> {
+    serde_json::from_value(result).map_err(|e| bad_shape(&e))
 }
 
 /// How a request body is encoded.
@@ -342,7 +338,7 @@ fn percent_decode(s: &str) -> String {
 /// (PHP reads the string "false" as true), null as an empty value. Empty arrays and objects
 /// produce nothing (as PHP's `http_build_query`). Key parts and values are percent-encoded
 /// (only RFC 3986 unreserved characters kept, UTF-8 bytes as `%XX`); the structural brackets
-/// stay literal. Keys are sorted (serde_json's map order).
+/// stay literal. Keys keep their order (serde_json's `preserve_order` is on in this crate).
 ///
 /// PHP decodes a key before it splits it at brackets, so a key containing `[` or `]` cannot
 /// round-trip whatever the encoding; manifest selectors never contain them.
@@ -424,7 +420,16 @@ pub fn parse_batch<T: DeserializeOwned>(
     status: u16,
     body: &str,
 ) -> Result<BatchAnswer<T>, RestError> {
-    let result = envelope_result(status, body)?;
+    let answer = batch_answer(envelope_result(status, body)?)?;
+    Ok(BatchAnswer {
+        results: from_result(Value::Object(answer.results))?,
+        errors: answer.errors,
+    })
+}
+
+/// [`parse_batch`] on the answer's already parsed `result`, the commands'
+/// results left as JSON (in the portal's key order).
+pub fn batch_answer(result: Value) -> Result<BatchAnswer<Map<String, Value>>, RestError> {
     let Value::Object(mut outer) = result else {
         return Err(RestError::BadResponse(
             "batch result is not an object".into(),
@@ -441,34 +446,19 @@ pub fn parse_batch<T: DeserializeOwned>(
         .ok_or_else(|| RestError::BadResponse("batch result.result is not a map".into()))?;
     let errors = as_map(errors.unwrap_or(Value::Null))
         .ok_or_else(|| RestError::BadResponse("batch result_error is not a map".into()))?;
-    // `T` is read from the text itself, not from the `Value` above: a `Value` map
-    // without serde_json's `preserve_order` sorts its keys, and callers rely on
-    // the portal's key order (a manifest's nodes are in display order).
-    let results = if results.is_empty() {
-        serde_json::from_str("{}")
-    } else {
-        serde_json::from_str::<Outer<Outer<T>>>(body)
-            .map(|outer| outer.result.result)
-            // PHP lists (keys 0..n) were turned into maps above; read those from
-            // their text too, which keeps one deserializer in the wasm.
-            .or_else(|_| {
-                serde_json::to_string(&Value::Object(results))
-                    .and_then(|t| serde_json::from_str(&t))
-            })
+    // Sorted by key, by insertion: the map keeps the portal's order.
+    let mut sorted: Vec<(String, RestError)> = Vec::new();
+    for (key, value) in errors {
+        let error = error_from_object(&value).unwrap_or_else(|| {
+            RestError::BadResponse(format!(
+                "malformed error for batch command {}",
+                truncate_chars(&key, 50)
+            ))
+        });
+        let at = sorted.partition_point(|(k, _)| *k < key);
+        sorted.insert(at, (key, error));
     }
-    .map_err(|e| bad_shape(&e))?;
-    let errors = errors
-        .into_iter()
-        .map(|(key, value)| {
-            let error = error_from_object(&value).unwrap_or_else(|| {
-                RestError::BadResponse(format!(
-                    "malformed error for batch command {}",
-                    truncate_chars(&key, 50)
-                ))
-            });
-            (key, error)
-        })
-        .collect();
+    let errors = sorted;
     Ok(BatchAnswer { results, errors })
 }
 
@@ -496,7 +486,7 @@ pub fn token_is_stale(obtained_at_ms: f64, expires_in_secs: u32, now_ms: f64) ->
 }
 
 /// The `result` member of a successful envelope, or the error the answer stands for.
-fn envelope_result(status: u16, body: &str) -> Result<Value, RestError> {
+pub fn envelope_result(status: u16, body: &str) -> Result<Value, RestError> {
     let parsed = serde_json::from_str::<Value>(body).ok();
     if let Some(Value::Object(mut map)) = parsed {
         if let Some(error) = error_from_object_map(&map) {
@@ -889,7 +879,7 @@ mod tests {
             "TOKEN",
         );
         assert_eq!(body.kind, BodyKind::Form);
-        assert_eq!(body.text, "auth=TOKEN&block=996&lid=30");
+        assert_eq!(body.text, "lid=30&block=996&auth=TOKEN");
         assert_eq!(
             body.to_value(),
             json!({"lid": "30", "block": "996", "auth": "TOKEN"})
@@ -956,7 +946,7 @@ mod tests {
         );
         assert_eq!(
             encode_query(&json!({"lid": 30, "block": "996", "x": null, "f": 1.5, "n": -2})),
-            "block=996&f=1.5&lid=30&n=-2&x="
+            "lid=30&block=996&x=&f=1.5&n=-2"
         );
     }
 
@@ -974,12 +964,11 @@ mod tests {
         });
         assert_eq!(
             encode_query(&params),
-            "block=7\
-             &data[.landing-block-node-icon][0]=fa\
-             &data[.landing-block-node-icon][1]=fa-star\
-             &data[.landing-block-node-img%400][alt]=A%26B\
+            "lid=3&block=7\
              &data[.landing-block-node-img%400][src]=https%3A%2F%2Fcdn.x%2Fa%20b.png\
-             &lid=3"
+             &data[.landing-block-node-img%400][alt]=A%26B\
+             &data[.landing-block-node-icon][0]=fa\
+             &data[.landing-block-node-icon][1]=fa-star"
         );
         assert_eq!(
             encode_query(&json!({"m": [[1, 2], {"k": true}]})),
@@ -1000,9 +989,9 @@ mod tests {
         }));
         assert_eq!(
             encoded,
-            "k%26%3D%5B%20%5D%23=v\
-             &t=a%26b%3Dc%20d%23e%5Bf%5Dg%40h%2Bi%25j%3Fk%2Fl%3Am%3Bn%22o%27p%2Aq~r._-s\
-             &u=%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82%20%E6%97%A5%E6%9C%AC%20%E2%9C%93"
+            "t=a%26b%3Dc%20d%23e%5Bf%5Dg%40h%2Bi%25j%3Fk%2Fl%3Am%3Bn%22o%27p%2Aq~r._-s\
+             &u=%D0%9F%D1%80%D0%B8%D0%B2%D0%B5%D1%82%20%E6%97%A5%E6%9C%AC%20%E2%9C%93\
+             &k%26%3D%5B%20%5D%23=v"
         );
         // Nothing unencoded that would split or end the command string.
         for forbidden in [' ', '#', '+', '"'] {
@@ -1037,8 +1026,8 @@ mod tests {
             Ok(json!({
                 "halt": 1,
                 "cmd": {
-                    "content": "landing.block.getcontent?block=996&editMode=1&lid=30&params[wrapper_show]=0",
-                    "manifest": "landing.block.getmanifest?block=996&lid=30&params[edit_mode]=1&scope=KNOWLEDGE",
+                    "content": "landing.block.getcontent?lid=30&block=996&editMode=1&params[wrapper_show]=0",
+                    "manifest": "landing.block.getmanifest?lid=30&block=996&params[edit_mode]=1&scope=KNOWLEDGE",
                     "bare": "app.info"
                 }
             }))
