@@ -931,3 +931,31 @@ async fn the_editor_hands_the_app_page_to_its_own_bundle_and_says_so_when_that_i
     assert!(app.all("li.binding, #bind-add").is_empty());
     assert!(transport.requests().is_empty());
 }
+
+#[wasm_bindgen_test]
+async fn a_failed_load_is_retried_in_the_same_session() {
+    install_bx24_double(
+        &init_data("31.1.two_cols_text_img", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![
+        error(500, "INTERNAL_SERVER_ERROR"),
+        open_answer(TWO_COLS, "X"),
+    ]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the load error", |a| a.one("#retry-load").is_some())
+        .await;
+    assert!(app.text(".screen-problem").contains("internal error"));
+    app.click("#retry-load");
+    app.wait_for("the fields", |a| a.all(".field").len() == 4)
+        .await;
+    let requests = transport.requests();
+    assert_eq!(requests.len(), 2, "one failed and one retried batch");
+    assert!(
+        requests[1].0.ends_with("/rest/batch.json"),
+        "{}",
+        requests[1].0
+    );
+    let inits = calls().iter().filter(|c| c[0] == "init").count();
+    assert_eq!(inits, 1, "the retry reuses the session");
+}

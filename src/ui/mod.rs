@@ -11,6 +11,7 @@ pub use app_page::SettingsApp;
 use std::rc::Rc;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use serde_json::Value;
 
 use crate::bridge::{Bridge, BridgeError, Host};
@@ -228,17 +229,15 @@ fn start_problem(lang: Lang, screen: &Screen) -> Option<(&'static str, String)> 
 pub fn App(platform: Platform) -> impl IntoView {
     let lang = provide_ui_lang();
 
-    // A retry of a failed load reuses the session it failed in.
-    let retry_session = StoredValue::new_local(None::<Rc<Session>>);
-    let attempt = RwSignal::new(0u32);
-    // A resource keeps its last value while it loads again: without this a retry would
-    // leave the old error on screen until the new answer comes.
-    let reloading = RwSignal::new(false);
-    let screen = LocalResource::new(move || {
-        attempt.track();
-        let platform = platform.clone();
-        let session = retry_session.get_value();
-        async move {
+    // `None` while starting or loading again. Set by plain tasks rather than a resource:
+    // the async resource machinery is a sizeable part of the wasm.
+    let screen = RwSignal::new_local(None::<Screen>);
+    let platform = StoredValue::new_local(platform);
+    // A retry of a failed load reuses the session it failed in; `None` starts over.
+    let again = move |session: Option<Rc<Session>>| {
+        screen.set(None);
+        let platform = platform.get_value();
+        spawn_local(async move {
             let mut next = match session {
                 Some(session) => load(session).await,
                 None => start(platform, lang).await,
@@ -249,21 +248,16 @@ pub fn App(platform: Platform) -> impl IntoView {
                     Err(_) => Screen::SettingsFailed,
                 };
             }
-            reloading.try_set(false);
-            next
-        }
-    });
-    let again = move |session: Option<Rc<Session>>| {
-        retry_session.set_value(session);
-        reloading.set(true);
-        attempt.update(|n| *n += 1);
+            screen.try_set(Some(next));
+        });
     };
+    again(None);
     let retry = move |session: Rc<Session>| again(Some(session));
 
     let handed = move || matches!(screen.get(), Some(Screen::HandedToSettings));
     view! {
         <div class="app" hidden=handed>
-            {move || match screen.get().filter(|_| !reloading.get()) {
+            {move || match screen.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Screen::Standalone) => view! { <Standalone/> }.into_any(),
                 Some(failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed)) => {
