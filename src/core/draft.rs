@@ -2,12 +2,11 @@
 //! the portal, a reload or a crash does not lose them. Restored only onto
 //! fields whose loaded value is still the one the edit started from.
 
-use serde::Serialize;
 use serde_json::Value;
 
-use super::model::{BlockForm, FieldValue};
+use super::model::{json_object, BlockForm, FieldValue};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DraftEdit {
     /// `selector@N`.
     pub key: String,
@@ -16,7 +15,7 @@ pub struct DraftEdit {
     pub value: FieldValue,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Draft {
     pub edits: Vec<DraftEdit>,
 }
@@ -62,8 +61,8 @@ pub fn restore(form: &BlockForm, draft: &Draft) -> (Vec<FieldValue>, usize) {
 }
 
 /// Parses stored text (what [`to_text`] wrote); anything unreadable is no draft.
-/// Read through a `Value` by hand: derived deserializers for these types were
-/// a sizeable part of the wasm, and the `Value` parser is there anyway.
+/// Read (and written) through a `Value` by hand: derived (de)serializers for
+/// these types were a sizeable part of the wasm, and `Value` is there anyway.
 pub fn parse(text: &str) -> Option<Draft> {
     let value: Value = serde_json::from_str(text).ok()?;
     let edits = value.as_object()?.get("edits")?.as_array()?;
@@ -81,7 +80,18 @@ fn edit_from(value: &Value) -> Option<DraftEdit> {
 }
 
 pub fn to_text(draft: &Draft) -> String {
-    serde_json::to_string(draft).unwrap_or_default()
+    let edits = draft
+        .edits
+        .iter()
+        .map(|edit| {
+            json_object(vec![
+                ("key", Value::String(edit.key.clone())),
+                ("original", edit.original.to_json()),
+                ("value", edit.value.to_json()),
+            ])
+        })
+        .collect();
+    json_object(vec![("edits", Value::Array(edits))]).to_string()
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ pub struct Extracted {
 // Typed values and the form
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldValue {
     /// The node's inner HTML, kept verbatim (inline markup survives).
     Text(String),
@@ -92,9 +92,65 @@ pub enum FieldValue {
     },
 }
 
+/// A JSON object with `entries` in this order.
+pub fn json_object(entries: Vec<(&str, Value)>) -> Value {
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    )
+}
+
 impl FieldValue {
-    /// Reads what `Serialize` wrote (`{"Text": "..."}`, `{"Link": {...}}`, ...); any
-    /// other shape, a missing part or a part of the wrong type is `None`.
+    /// The stored form: the variant's name around its parts (`{"Text": "..."}`,
+    /// `{"Link": {"text": .., "href": .., "new_tab": ..}}`, ...), as serde
+    /// writes an enum.
+    pub fn to_json(&self) -> Value {
+        let text = |s: &String| Value::String(s.clone());
+        let (tag, body) = match self {
+            FieldValue::Text(html) => ("Text", text(html)),
+            FieldValue::Link {
+                text: link_text,
+                href,
+                new_tab,
+            } => (
+                "Link",
+                json_object(vec![
+                    ("text", text(link_text)),
+                    ("href", text(href)),
+                    ("new_tab", Value::Bool(*new_tab)),
+                ]),
+            ),
+            FieldValue::Img { src, alt, src2x } => (
+                "Img",
+                json_object(vec![
+                    ("src", text(src)),
+                    ("alt", text(alt)),
+                    ("src2x", text(src2x)),
+                ]),
+            ),
+            FieldValue::Icon { classes } => ("Icon", json_object(vec![("classes", text(classes))])),
+            FieldValue::Embed {
+                src,
+                source,
+                preview,
+                ratio,
+            } => (
+                "Embed",
+                json_object(vec![
+                    ("src", text(src)),
+                    ("source", text(source)),
+                    ("preview", text(preview)),
+                    ("ratio", text(ratio)),
+                ]),
+            ),
+        };
+        json_object(vec![(tag, body)])
+    }
+
+    /// Reads what [`FieldValue::to_json`] writes; any other shape, a missing
+    /// part or a part of the wrong type is `None`.
     pub fn from_json(value: &Value) -> Option<FieldValue> {
         let map = value.as_object().filter(|map| map.len() == 1)?;
         let (tag, body) = map.iter().next()?;
