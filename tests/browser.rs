@@ -2,29 +2,27 @@
 //! mounted against a recording BX24 double and a stubbed HTTP transport.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::RefCell;
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 use landing_block_editor::bridge::bx24::Bx24Bridge;
 use landing_block_editor::bridge::frame::FrameBridge;
 use landing_block_editor::bridge::{Bridge, BridgeError};
 use landing_block_editor::browser::{sleep, BrowserClock};
-use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
+use landing_block_editor::client::{HttpResponse, TransportError};
 use landing_block_editor::core::bindings::default_handler;
 use landing_block_editor::core::i18n::{self, Lang};
 use landing_block_editor::core::protocol::parse_window_name;
-use landing_block_editor::core::rest::RequestBody;
-use landing_block_editor::ui::{App, Platform, SettingsApp};
+use landing_block_editor::ui::Platform;
 use leptos::prelude::*;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+use support::*;
 
 #[wasm_bindgen(inline_js = r#"
 export function install_bx24_double(initJson, answerRefresh) {
@@ -95,54 +93,6 @@ extern "C" {
 
 // ---------------------------------------------------------------- doubles
 
-#[derive(Default)]
-struct StubTransport {
-    requests: RefCell<Vec<(String, Value)>>,
-    answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
-}
-
-impl StubTransport {
-    fn new(answers: Vec<Result<HttpResponse, TransportError>>) -> Rc<StubTransport> {
-        Rc::new(StubTransport {
-            requests: RefCell::new(Vec::new()),
-            answers: RefCell::new(answers.into()),
-        })
-    }
-
-    fn requests(&self) -> Vec<(String, Value)> {
-        self.requests.borrow().clone()
-    }
-}
-
-impl Transport for StubTransport {
-    fn post(
-        &self,
-        url: &str,
-        body: RequestBody,
-        _timeout_ms: u32,
-    ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
-        let body: Value = body.to_value();
-        self.requests.borrow_mut().push((url.to_string(), body));
-        let answer = self
-            .answers
-            .borrow_mut()
-            .pop_front()
-            .unwrap_or(Err(TransportError::Network));
-        Box::pin(async move {
-            // A little latency, like a network, so in-flight states are visible.
-            sleep(20).await;
-            answer
-        })
-    }
-}
-
-fn ok(body: &str) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse {
-        status: 200,
-        body: body.to_string(),
-    })
-}
-
 fn error(status: u16, code: &str) -> Result<HttpResponse, TransportError> {
     Ok(HttpResponse {
         status,
@@ -166,7 +116,7 @@ fn open_answer(fixture: &str, access: &str) -> Result<HttpResponse, TransportErr
     let fixture: Fixture = serde_json::from_str(fixture).expect("fixture parses");
     let content = json!({"id": 101, "lid": 1, "active": true, "access": access,
                          "anchor": "b101", "content": fixture.content});
-    ok(&format!(
+    ok(format!(
         r#"{{"result":{{"result":{{"manifest":{},"content":{}}},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}},"time":{{"start":1}}}}"#,
         fixture.manifest.get(),
         content
@@ -184,124 +134,6 @@ fn init_data(code: &str, placement: &str) -> Value {
 }
 
 // ---------------------------------------------------------------- DOM helpers
-
-struct Mounted {
-    root: HtmlElement,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
-}
-
-/// Mounts the app on a clean slate: no drafts left by earlier tests.
-fn mount(platform: Platform) -> Mounted {
-    if let Ok(Some(storage)) = window().local_storage() {
-        let _ = storage.clear();
-    }
-    mount_keeping_storage(platform)
-}
-
-/// Mounts the app's own page (the settings bundle's root).
-fn mount_settings(platform: Platform) -> Mounted {
-    mount_view(move || view! { <SettingsApp platform=platform.clone()/> }.into_any())
-}
-
-fn mount_keeping_storage(platform: Platform) -> Mounted {
-    mount_view(move || view! { <App platform=platform.clone()/> }.into_any())
-}
-
-fn mount_view(
-    root_view: impl FnOnce() -> leptos::tachys::view::any_view::AnyView + 'static,
-) -> Mounted {
-    let document = document();
-    let root: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = leptos::mount::mount_to(root.clone(), root_view);
-    Mounted {
-        root,
-        _handle: handle,
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
-
-impl Mounted {
-    fn all(&self, selector: &str) -> Vec<Element> {
-        let list = self.root.query_selector_all(selector).expect("selector");
-        (0..list.length())
-            .filter_map(|i| list.item(i))
-            .filter_map(|n| n.dyn_into::<Element>().ok())
-            .collect()
-    }
-
-    fn one(&self, selector: &str) -> Option<Element> {
-        self.root.query_selector(selector).expect("selector")
-    }
-
-    fn text(&self, selector: &str) -> String {
-        self.one(selector)
-            .and_then(|e| e.text_content())
-            .unwrap_or_default()
-    }
-
-    fn click(&self, selector: &str) {
-        let element: HtmlElement = self.one(selector).expect(selector).unchecked_into();
-        element.click();
-    }
-
-    fn type_into(&self, selector: &str, text: &str) {
-        let element = self.one(selector).expect(selector);
-        if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
-            area.set_value(text);
-        } else {
-            element.unchecked_ref::<HtmlInputElement>().set_value(text);
-        }
-        let event = web_sys::Event::new_with_event_init_dict("input", &{
-            let init = web_sys::EventInit::new();
-            init.set_bubbles(true);
-            init
-        })
-        .expect("event");
-        element.dispatch_event(&event).expect("dispatch");
-    }
-
-    fn value(&self, selector: &str) -> String {
-        let element = self.one(selector).expect(selector);
-        if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
-            area.value()
-        } else {
-            element.unchecked_ref::<HtmlInputElement>().value()
-        }
-    }
-
-    fn disabled(&self, selector: &str) -> bool {
-        self.one(selector)
-            .map(|e| e.has_attribute("disabled"))
-            .unwrap_or(true)
-    }
-
-    async fn wait_for(&self, what: &str, mut condition: impl FnMut(&Mounted) -> bool) {
-        for _ in 0..600 {
-            leptos::task::tick().await;
-            if condition(self) {
-                return;
-            }
-            sleep(25).await;
-        }
-        panic!(
-            "timed out waiting for {what}; page text: {}",
-            self.root.text_content().unwrap_or_default()
-        );
-    }
-}
 
 fn platform_with_bx24(transport: Rc<StubTransport>) -> Platform {
     Platform {
@@ -825,7 +657,7 @@ fn app_page_data(is_admin: bool) -> Value {
 fn bindings_answer(placements: Value) -> Result<HttpResponse, TransportError> {
     let result = json!({"result": {"result": {"placements": placements, "options": []},
                         "result_error": []}});
-    ok(&result.to_string())
+    ok(result.to_string())
 }
 
 #[wasm_bindgen_test]

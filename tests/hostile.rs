@@ -12,28 +12,26 @@
 //! the page reports an error. Case counts are printed with `console_log!`.
 #![cfg(target_arch = "wasm32")]
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::cell::Cell;
 use std::rc::Rc;
 
 use landing_block_editor::bridge::bx24::Bx24Bridge;
 use landing_block_editor::bridge::frame::FrameBridge;
 use landing_block_editor::bridge::{Bridge, BridgeError};
 use landing_block_editor::browser::{sleep, BrowserClock};
-use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
+use landing_block_editor::client::{HttpResponse, LocalFuture, TransportError};
 use landing_block_editor::core::model::{build_form, changed_count, node_payload, Manifest};
 use landing_block_editor::core::protocol::{parse_window_name, FrameName};
-use landing_block_editor::core::rest::RequestBody;
 use landing_block_editor::dom::extract;
-use landing_block_editor::ui::{App, Platform};
-use leptos::prelude::*;
+use landing_block_editor::ui::Platform;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
+
+mod support;
+use support::*;
 
 #[wasm_bindgen(inline_js = r#"
 // ------------------------------------------------------------------ watchers
@@ -284,58 +282,6 @@ extern "C" {
 
 // ---------------------------------------------------------------- doubles and helpers
 
-#[derive(Default)]
-struct StubTransport {
-    requests: RefCell<Vec<(String, Value)>>,
-    answers: RefCell<VecDeque<Result<HttpResponse, TransportError>>>,
-}
-
-impl StubTransport {
-    fn new(answers: Vec<Result<HttpResponse, TransportError>>) -> Rc<StubTransport> {
-        Rc::new(StubTransport {
-            requests: RefCell::new(Vec::new()),
-            answers: RefCell::new(answers.into()),
-        })
-    }
-
-    fn urls(&self) -> Vec<String> {
-        self.requests
-            .borrow()
-            .iter()
-            .map(|(u, _)| u.clone())
-            .collect()
-    }
-
-    fn count(&self) -> usize {
-        self.requests.borrow().len()
-    }
-}
-
-impl Transport for StubTransport {
-    fn post(
-        &self,
-        url: &str,
-        body: RequestBody,
-        _timeout_ms: u32,
-    ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
-        let body: Value = body.to_value();
-        self.requests.borrow_mut().push((url.to_string(), body));
-        let answer = self
-            .answers
-            .borrow_mut()
-            .pop_front()
-            .unwrap_or(Err(TransportError::Network));
-        Box::pin(async move {
-            sleep(10).await;
-            answer
-        })
-    }
-}
-
-fn ok(body: String) -> Result<HttpResponse, TransportError> {
-    Ok(HttpResponse { status: 200, body })
-}
-
 /// The portal's batch answer for a block with this manifest and content.
 fn open_answer(manifest: &Value, html: &str) -> Result<HttpResponse, TransportError> {
     let content = json!({"id": 101, "lid": 1, "active": true, "access": "X", "content": html});
@@ -374,97 +320,6 @@ fn window() -> web_sys::Window {
 fn own_frame(sid: &str) -> FrameName {
     let host = window().location().host().expect("host");
     parse_window_name(&format!("{host}|0|{sid}")).expect("frame name")
-}
-
-struct Mounted {
-    root: HtmlElement,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
-}
-
-fn mount(platform: Platform) -> Mounted {
-    if let Ok(Some(storage)) = window().local_storage() {
-        let _ = storage.clear();
-    }
-    let document = document();
-    let root: HtmlElement = document
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    root.set_class_name("lbe-test-root");
-    document
-        .body()
-        .expect("body")
-        .append_child(&root)
-        .expect("append");
-    let handle = leptos::mount::mount_to(root.clone(), move || {
-        view! { <App platform=platform.clone()/> }.into_any()
-    });
-    Mounted {
-        root,
-        _handle: handle,
-    }
-}
-
-impl Drop for Mounted {
-    fn drop(&mut self) {
-        self.root.remove();
-    }
-}
-
-impl Mounted {
-    fn all(&self, selector: &str) -> Vec<Element> {
-        let list = self.root.query_selector_all(selector).expect("selector");
-        (0..list.length())
-            .filter_map(|i| list.item(i))
-            .filter_map(|n| n.dyn_into::<Element>().ok())
-            .collect()
-    }
-
-    fn one(&self, selector: &str) -> Option<Element> {
-        self.root.query_selector(selector).expect("selector")
-    }
-
-    fn text(&self) -> String {
-        self.root.text_content().unwrap_or_default()
-    }
-
-    fn click(&self, selector: &str) {
-        let element: HtmlElement = self.one(selector).expect(selector).unchecked_into();
-        element.click();
-    }
-
-    fn disabled(&self, selector: &str) -> bool {
-        self.one(selector)
-            .map(|e| e.has_attribute("disabled"))
-            .unwrap_or(true)
-    }
-
-    fn type_into(&self, selector: &str, text: &str) {
-        let element = self.one(selector).expect(selector);
-        if let Some(area) = element.dyn_ref::<HtmlTextAreaElement>() {
-            area.set_value(text);
-        } else {
-            element.unchecked_ref::<HtmlInputElement>().set_value(text);
-        }
-        let init = web_sys::EventInit::new();
-        init.set_bubbles(true);
-        let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("event");
-        element.dispatch_event(&event).expect("dispatch");
-    }
-
-    async fn wait_for(&self, what: &str, mut condition: impl FnMut(&Mounted) -> bool) {
-        for _ in 0..800 {
-            leptos::task::tick().await;
-            if condition(self) {
-                return;
-            }
-            sleep(25).await;
-        }
-        panic!(
-            "timed out waiting for {what}; page text: {}",
-            self.text().chars().take(600).collect::<String>()
-        );
-    }
 }
 
 /// Nothing ran, nothing was injected, the page reported no error.
@@ -814,8 +669,7 @@ async fn the_app_on_the_frame_protocol_takes_only_its_portal_and_keeps_working_u
     install_portal(sid, &init_data("portal.example.com").to_string(), false);
     let bridge: Rc<dyn Bridge> =
         Rc::new(FrameBridge::new(own_frame(sid), window()).expect("bridge"));
-    let transport =
-        StubTransport::new(vec![fixture_open_answer(), ok(r#"{"result":true}"#.into())]);
+    let transport = StubTransport::new(vec![fixture_open_answer(), ok(r#"{"result":true}"#)]);
     let app = mount(platform(Some(bridge), transport.clone()));
     app.wait_for("the fields", |a| a.all(".field").len() == 4)
         .await;
@@ -825,8 +679,8 @@ async fn the_app_on_the_frame_protocol_takes_only_its_portal_and_keeps_working_u
     // Only the genuine init data was taken: the block and the portal it names.
     let urls = transport.urls();
     assert_eq!(urls, ["https://portal.example.com/rest/batch.json"]);
-    assert_eq!(transport.requests.borrow()[0].1["auth"], "token-1");
-    assert!(app.text().contains("101"));
+    assert_eq!(transport.requests()[0].1["auth"], "token-1");
+    assert!(app.page_text().contains("101"));
 
     // A flood of bad data at every id the app ever used, then the app still edits and saves.
     let ids: Vec<String> = vec!["lbe1".into(), "lbe2".into(), "lbe3".into()];
@@ -1075,7 +929,7 @@ async fn hostile_block_content_names_and_code_render_only_as_text_and_script_url
     sleep(500).await;
     assert_clean("hostile block shown");
     // Shown, as text: the block name, the code, the node names, the unknown type, the card.
-    let text = app.text();
+    let text = app.page_text();
     for shown in [
         "<img src=x onerror=window.__pwned=1 data-pwn>Hostile",
         "<img/src=x/onerror=window.__pwned=1/data-pwn>",
@@ -1197,7 +1051,11 @@ async fn hostile_error_texts_placements_and_library_errors_render_only_as_text()
     let app = mount(platform(Some(Rc::new(Bx24Bridge)), transport));
     app.wait_for("the load error", |a| a.one(".screen-problem").is_some())
         .await;
-    assert!(app.text().contains("<script data-pwn>"), "{}", app.text());
+    assert!(
+        app.page_text().contains("<script data-pwn>"),
+        "{}",
+        app.page_text()
+    );
     drop(app);
     screens += 1;
 
@@ -1215,7 +1073,7 @@ async fn hostile_error_texts_placements_and_library_errors_render_only_as_text()
             a.one(".screen-problem").is_some()
         })
         .await;
-        assert!(app.text().contains("onerror=") || app.text().contains("onload="));
+        assert!(app.page_text().contains("onerror=") || app.page_text().contains("onload="));
         assert_eq!(transport.count(), 0);
         drop(app);
         screens += 1;
@@ -1243,7 +1101,7 @@ async fn hostile_error_texts_placements_and_library_errors_render_only_as_text()
     ));
     app.wait_for("the library error", |a| a.one(".screen-problem").is_some())
         .await;
-    assert!(app.text().contains("onerror="), "{}", app.text());
+    assert!(app.page_text().contains("onerror="), "{}", app.page_text());
     drop(app);
     screens += 1;
 
