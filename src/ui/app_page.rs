@@ -5,9 +5,11 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use web_sys::Element;
 
+use super::node::Keep;
 use super::{
-    provide_ui_lang, start, start_problem, use_lang, Loading, Platform, Problem, Screen, Standalone,
+    loading, problem, provide_ui_lang, standalone, start, start_problem, use_lang, Platform, Screen,
 };
 use crate::bridge::Bridge;
 use crate::client::{BindOutcome, BindingsSnapshot, RestClient};
@@ -218,7 +220,9 @@ fn handler_error(lang: Lang, err: &HandlerError) -> &'static str {
 /// app is opened from the application list.
 #[component]
 pub fn SettingsApp(platform: Platform) -> impl IntoView {
-    let lang = provide_ui_lang();
+    let keep = Keep::default();
+    let lang = provide_ui_lang(&keep);
+    StoredValue::new_local(keep);
     let attempt = RwSignal::new(0u32);
     let screen = LocalResource::new(move || {
         attempt.track();
@@ -227,9 +231,11 @@ pub fn SettingsApp(platform: Platform) -> impl IntoView {
     view! {
         <div class="app">
             {move || match screen.get() {
-                None => view! { <Loading/> }.into_any(),
+                None => view! { <Built parts=vec![loading(lang.get())]/> }.into_any(),
                 Some(Screen::AppPage(page)) => view! { <AppPageView page/> }.into_any(),
-                Some(Screen::Standalone) => view! { <Standalone/> }.into_any(),
+                Some(Screen::Standalone) => {
+                    view! { <Built parts=vec![standalone(lang.get())]/> }.into_any()
+                }
                 Some(other) => {
                     // A block placement never lands here; it is told like a bad context.
                     let (title, text) = start_problem(lang.get(), &other).unwrap_or((
@@ -237,7 +243,7 @@ pub fn SettingsApp(platform: Platform) -> impl IntoView {
                         String::new(),
                     ));
                     view! {
-                        <Problem title text/>
+                        <Built parts=vec![problem(title, &text)]/>
                         <div class="actions">
                             <button class="btn btn-primary" id="retry-start"
                                 on:click=move |_| attempt.update(|n| *n += 1)>
@@ -249,6 +255,21 @@ pub fn SettingsApp(platform: Platform) -> impl IntoView {
                 }
             }}
         </div>
+    }
+}
+
+/// Screens built as plain DOM (shared with the editor's page, see `node`) in a
+/// `view!` tree; the wrapper takes no box of its own (`display: contents`).
+#[component]
+fn Built(parts: Vec<Element>) -> impl IntoView {
+    view! { <div class="contents" use:append_all=Rc::new(parts)></div> }
+}
+
+/// Puts pre-built `children` into `parent` (a directive: it runs when the parent element
+/// is created).
+fn append_all(parent: Element, children: Rc<Vec<Element>>) {
+    for child in children.iter() {
+        let _ = parent.append_child(child);
     }
 }
 

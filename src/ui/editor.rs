@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent};
 
 use super::fields::{field_editor, FieldState};
-use super::node::{append, el, set_flag, text_el, Keep};
+use super::node::{append, button, el, set_flag, text_el, Keep};
 use super::{use_lang, Loaded, Session};
 use crate::bridge::BridgeError;
 use crate::browser;
@@ -120,15 +120,6 @@ fn status(
         ),
         _ => line("status-idle", tr(lang, Msg::NoChanges).into()),
     }
-}
-
-/// A button with its text.
-fn button(class: &str, id: &str, text: &str) -> Element {
-    text_el(
-        "button",
-        &[("type", "button"), ("class", class), ("id", id)],
-        text,
-    )
 }
 
 /// The header: block name, code, ids and access in words.
@@ -244,10 +235,10 @@ fn group_sections(
         .collect()
 }
 
-/// The editor: everything below is plain DOM built once (see `node`), kept
-/// up to date by a few effects over the state declared first.
-#[component]
-pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
+/// The editor: header, body and footer, plain DOM built once (see `node`) and
+/// kept up to date by a few effects over the state declared first. It lives as
+/// long as the reactive owner it is built in.
+pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
     let lang = use_lang();
     let can_edit = loaded.access.can_edit_content();
     let read_only = !can_edit;
@@ -527,20 +518,17 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     });
     StoredValue::new_local(keep);
 
-    let header = Rc::new(header(lang, &session, &loaded));
-    let main = Rc::new(main);
-    let footer = Rc::new(footer);
-    view! {
-        <header class="app-header" use:append_all=header></header>
-        <main class="app-body" use:append_all=main></main>
-        <footer class="app-footer" use:append_all=footer></footer>
+    let header_part = el("header", &[("class", "app-header")]);
+    for part in header(lang, &session, &loaded) {
+        append(&header_part, &[&part]);
     }
-}
-
-/// Puts pre-built `children` into `parent` (a directive: it runs when the
-/// parent element is created).
-fn append_all(parent: Element, children: Rc<Vec<Element>>) {
-    for child in children.iter() {
-        let _ = parent.append_child(child);
+    let main_part = el("main", &[("class", "app-body")]);
+    for part in &main {
+        append(&main_part, &[part]);
     }
+    let footer_part = el("footer", &[("class", "app-footer")]);
+    for part in &footer {
+        append(&footer_part, &[part]);
+    }
+    [header_part, main_part, footer_part]
 }

@@ -13,6 +13,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
+use web_sys::Element;
 
 use crate::bridge::{Bridge, BridgeError, Host};
 use crate::browser::{detect_host, load_language, query_param, BrowserClock, FetchTransport};
@@ -25,6 +26,7 @@ use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::core::model::{build_form, Access, BlockForm};
 use crate::core::rest::RestError;
 use crate::messages;
+use node::{append, button, el, set_flag, text_el, Keep};
 
 /// The UI language, shared by every component.
 #[derive(Clone, Copy)]
@@ -189,10 +191,10 @@ fn initial_lang() -> Lang {
 }
 
 /// The UI language for a whole page, kept on the document's `lang` attribute.
-fn provide_ui_lang() -> RwSignal<Lang> {
+fn provide_ui_lang(keep: &Keep) -> RwSignal<Lang> {
     let lang = RwSignal::new(initial_lang());
     provide_context(UiLang(lang));
-    Effect::new(move || {
+    keep.effect(move || {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang.get().html_tag());
         }
@@ -224,17 +226,50 @@ fn start_problem(lang: Lang, screen: &Screen) -> Option<(&'static str, String)> 
     }
 }
 
-/// The editor: the block placement's page.
-#[component]
-pub fn App(platform: Platform) -> impl IntoView {
-    let lang = provide_ui_lang();
+/// The editor's page mounted in a parent element. Dropping it takes the page
+/// down: its elements, and with its reactive owner every signal, effect and
+/// listener.
+pub struct MountedApp {
+    root: Element,
+    _owner: Owner,
+}
+
+impl Drop for MountedApp {
+    fn drop(&mut self) {
+        self.root.remove();
+    }
+}
+
+/// Mounts the editor's page (the block placement's app) at the end of `parent`.
+///
+/// The page is plain DOM driven by Leptos signals (see `node`), not a `view!`
+/// tree: every `view!` type brings its own copy of Leptos' renderer into the
+/// wasm, and this bundle has a download budget.
+pub fn mount_app(parent: &Element, platform: Platform) -> MountedApp {
+    // Tasks and effects run on wasm-bindgen-futures' queue. An error only means that
+    // it was set up already (tests mount many times).
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    let owner = Owner::new();
+    let root = owner.with(|| app(platform));
+    let _ = parent.append_child(&root);
+    MountedApp {
+        root,
+        _owner: owner,
+    }
+}
+
+/// Starts (or restarts) the page: `None` starts over, a session loads its block again.
+type Again = Rc<dyn Fn(Option<Rc<Session>>)>;
+
+fn app(platform: Platform) -> Element {
+    let keep = Keep::default();
+    let lang = provide_ui_lang(&keep);
 
     // `None` while starting or loading again. Set by plain tasks rather than a resource:
     // the async resource machinery is a sizeable part of the wasm.
     let screen = RwSignal::new_local(None::<Screen>);
     let platform = StoredValue::new_local(platform);
-    // A retry of a failed load reuses the session it failed in; `None` starts over.
-    let again = move |session: Option<Rc<Session>>| {
+    let again: Again = Rc::new(move |session: Option<Rc<Session>>| {
         screen.set(None);
         let platform = platform.get_value();
         spawn_local(async move {
@@ -250,91 +285,123 @@ pub fn App(platform: Platform) -> impl IntoView {
             }
             screen.try_set(Some(next));
         });
-    };
+    });
     again(None);
-    let retry = move |session: Rc<Session>| again(Some(session));
 
-    let handed = move || matches!(screen.get(), Some(Screen::HandedToSettings));
-    view! {
-        <div class="app" hidden=handed>
-            {move || match screen.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Screen::Standalone) => view! { <Standalone/> }.into_any(),
-                Some(failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed)) => {
-                    let (title, text) = start_problem(lang.get(), &failed).unwrap_or_default();
-                    // The editor may answer a second time (it was busy, or the slider was
-                    // still loading): asking again costs nothing.
-                    view! {
-                        <Problem title text/>
-                        <div class="actions">
-                            <button class="btn btn-primary" id="retry-start" on:click=move |_| {
-                                again(None);
-                            }>
-                                {move || tr(lang.get(), Msg::Retry)}
-                            </button>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Some(bad @ Screen::BadContext(_)) => {
-                    let (title, text) = start_problem(lang.get(), &bad).unwrap_or_default();
-                    view! { <Problem title text/> }.into_any()
-                }
-                Some(Screen::LoadFailed(session, err)) => {
-                    let text = messages::rest_error(lang.get(), &err);
-                    let again = session.clone();
-                    let close = session.bridge.clone();
-                    view! {
-                        <Problem title=tr(lang.get(), Msg::LoadErrorTitle) text/>
-                        <div class="actions">
-                            <button class="btn btn-primary" id="retry-load" on:click=move |_| retry(again.clone())>
-                                {move || tr(lang.get(), Msg::Retry)}
-                            </button>
-                            <button class="btn btn-light" on:click=move |_| close.close_application()>
-                                {move || tr(lang.get(), Msg::Close)}
-                            </button>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Some(Screen::AppPage(_) | Screen::HandedToSettings) => ().into_any(),
-                Some(Screen::Ready(session, loaded)) => {
-                    view! { <editor::Editor session loaded/> }.into_any()
-                }
-            }}
-        </div>
+    let root = el("div", &[("class", "app")]);
+    let shown = root.clone();
+    // Each screen is built in an owner of its own, dropped (with the screen's state and
+    // listeners) when the next one comes.
+    let screen_owner = StoredValue::new_local(None::<Owner>);
+    keep.effect(move || {
+        let now = screen.get();
+        screen_owner.set_value(None);
+        shown.set_text_content(None);
+        set_flag(
+            &shown,
+            "hidden",
+            matches!(now, Some(Screen::HandedToSettings)),
+        );
+        let owner = Owner::new();
+        let parts = owner.with(|| untrack(|| screen_parts(lang.get_untracked(), now, &again)));
+        for part in &parts {
+            append(&shown, &[part]);
+        }
+        screen_owner.set_value(Some(owner));
+    });
+    StoredValue::new_local(keep);
+    root
+}
+
+/// What a screen shows.
+fn screen_parts(lang: Lang, screen: Option<Screen>, again: &Again) -> Vec<Element> {
+    let Some(screen) = screen else {
+        return vec![loading(lang)];
+    };
+    match screen {
+        Screen::Standalone => vec![standalone(lang)],
+        failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed) => {
+            let (title, text) = start_problem(lang, &failed).unwrap_or_default();
+            let keep = Keep::default();
+            // The editor may answer a second time (it was busy, or the slider was still
+            // loading): asking again costs nothing.
+            let retry = button("btn btn-primary", "retry-start", tr(lang, Msg::Retry));
+            let again = again.clone();
+            keep.on(&retry, "click", move |_| again(None));
+            let actions = el("div", &[("class", "actions")]);
+            append(&actions, &[&retry]);
+            StoredValue::new_local(keep);
+            vec![problem(title, &text), actions]
+        }
+        bad @ Screen::BadContext(_) => {
+            let (title, text) = start_problem(lang, &bad).unwrap_or_default();
+            vec![problem(title, &text)]
+        }
+        Screen::LoadFailed(session, err) => {
+            let text = messages::rest_error(lang, &err);
+            let keep = Keep::default();
+            let retry = button("btn btn-primary", "retry-load", tr(lang, Msg::Retry));
+            let again = again.clone();
+            let failed_in = session.clone();
+            keep.on(&retry, "click", move |_| again(Some(failed_in.clone())));
+            let close = text_el(
+                "button",
+                &[("type", "button"), ("class", "btn btn-light")],
+                tr(lang, Msg::Close),
+            );
+            keep.on(&close, "click", move |_| session.bridge.close_application());
+            let actions = el("div", &[("class", "actions")]);
+            append(&actions, &[&retry, &close]);
+            StoredValue::new_local(keep);
+            vec![problem(tr(lang, Msg::LoadErrorTitle), &text), actions]
+        }
+        Screen::AppPage(_) | Screen::HandedToSettings => Vec::new(),
+        Screen::Ready(session, loaded) => editor::editor(session, loaded).into(),
     }
 }
 
-#[component]
-fn Loading() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <div class="screen screen-loading" role="status" aria-live="polite">
-            <div class="spinner" aria-hidden="true"></div>
-            <p>{tr(lang, Msg::Loading)}</p>
-        </div>
-    }
+fn loading(lang: Lang) -> Element {
+    let screen = el(
+        "div",
+        &[
+            ("class", "screen screen-loading"),
+            ("role", "status"),
+            ("aria-live", "polite"),
+        ],
+    );
+    let spinner = el("div", &[("class", "spinner"), ("aria-hidden", "true")]);
+    append(
+        &screen,
+        &[&spinner, &text_el("p", &[], tr(lang, Msg::Loading))],
+    );
+    screen
 }
 
-#[component]
-fn Standalone() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <div class="screen screen-standalone">
-            <h1>{tr(lang, Msg::NotInFrameTitle)}</h1>
-            <p>{tr(lang, Msg::NotInFrameBody)}</p>
-            <p class="hint">{trf(lang, Msg::NotInFrameDev, &[DEV_EDITOR_URL])}</p>
-        </div>
-    }
+fn standalone(lang: Lang) -> Element {
+    let screen = el("div", &[("class", "screen screen-standalone")]);
+    append(
+        &screen,
+        &[
+            &text_el("h1", &[], tr(lang, Msg::NotInFrameTitle)),
+            &text_el("p", &[], tr(lang, Msg::NotInFrameBody)),
+            &text_el(
+                "p",
+                &[("class", "hint")],
+                &trf(lang, Msg::NotInFrameDev, &[DEV_EDITOR_URL]),
+            ),
+        ],
+    );
+    screen
 }
 
-#[component]
-fn Problem(title: &'static str, text: String) -> impl IntoView {
-    view! {
-        <div class="screen screen-problem" role="alert">
-            <h1>{title}</h1>
-            <p>{text}</p>
-        </div>
-    }
+fn problem(title: &str, text: &str) -> Element {
+    let screen = el(
+        "div",
+        &[("class", "screen screen-problem"), ("role", "alert")],
+    );
+    append(
+        &screen,
+        &[&text_el("h1", &[], title), &text_el("p", &[], text)],
+    );
+    screen
 }

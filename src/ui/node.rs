@@ -87,6 +87,15 @@ pub fn text_el(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
     element
 }
 
+/// A `type="button"` button with its text.
+pub fn button(class: &str, id: &str, text: &str) -> Element {
+    text_el(
+        "button",
+        &[("type", "button"), ("class", class), ("id", id)],
+        text,
+    )
+}
+
 pub fn append(parent: &Element, children: &[&Element]) {
     for child in children {
         let _ = parent.append_child(child);

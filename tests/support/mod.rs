@@ -9,7 +9,7 @@ use std::rc::Rc;
 use landing_block_editor::browser::sleep;
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
 use landing_block_editor::core::rest::RequestBody;
-use landing_block_editor::ui::{App, Platform, SettingsApp};
+use landing_block_editor::ui::{mount_app, Platform, SettingsApp};
 use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -80,7 +80,13 @@ pub fn ok(body: impl Into<String>) -> Result<HttpResponse, TransportError> {
 
 pub struct Mounted {
     root: HtmlElement,
-    _handle: leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>,
+    _app: MountedPage,
+}
+
+/// Whichever way the page was mounted; dropped with the test's root element.
+enum MountedPage {
+    Editor(landing_block_editor::ui::MountedApp),
+    Settings(leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>),
 }
 
 /// Mounts the editor on a clean slate: no drafts left by earlier tests.
@@ -93,16 +99,26 @@ pub fn mount(platform: Platform) -> Mounted {
 
 /// Mounts the app's own page (the settings bundle's root).
 pub fn mount_settings(platform: Platform) -> Mounted {
-    mount_view(move || view! { <SettingsApp platform=platform.clone()/> }.into_any())
+    let root = test_root();
+    let page = leptos::mount::mount_to(root.clone(), move || {
+        view! { <SettingsApp platform=platform.clone()/> }.into_any()
+    });
+    Mounted {
+        root,
+        _app: MountedPage::Settings(page),
+    }
 }
 
 pub fn mount_keeping_storage(platform: Platform) -> Mounted {
-    mount_view(move || view! { <App platform=platform.clone()/> }.into_any())
+    let root = test_root();
+    let page = mount_app(&root, platform);
+    Mounted {
+        root,
+        _app: MountedPage::Editor(page),
+    }
 }
 
-fn mount_view(
-    root_view: impl FnOnce() -> leptos::tachys::view::any_view::AnyView + 'static,
-) -> Mounted {
+fn test_root() -> HtmlElement {
     let document = document();
     let root: HtmlElement = document
         .create_element("div")
@@ -114,11 +130,7 @@ fn mount_view(
         .expect("body")
         .append_child(&root)
         .expect("append");
-    let handle = leptos::mount::mount_to(root.clone(), root_view);
-    Mounted {
-        root,
-        _handle: handle,
-    }
+    root
 }
 
 impl Drop for Mounted {
