@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod context;
 pub mod draft;
 pub mod i18n;
+pub mod json;
 pub mod manifest;
 pub mod model;
 pub mod protocol;
