@@ -8,8 +8,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use serde::de::DeserializeOwned;
-use serde_json::{json, Value};
+use crate::core::json::{FromJson, Map, Value};
+use crate::json;
 
 use crate::core::bindings::{
     parse_catalogue, parse_portal_bindings, parse_record, record_params, Binding, CatalogueBlock,
@@ -132,11 +132,7 @@ impl RestClient {
 
     /// One REST method call with the portal's rules: refresh ahead of expiry,
     /// refresh and retry once on `expired_token`, bounded backoff on rate limits.
-    pub async fn call<T: DeserializeOwned>(
-        &self,
-        method: &str,
-        params: &Value,
-    ) -> Result<T, RestError> {
+    pub async fn call<T: FromJson>(&self, method: &str, params: &Value) -> Result<T, RestError> {
         from_result(self.send(method, params).await?)
     }
 
@@ -276,7 +272,7 @@ impl RestClient {
         &self,
         page_id: u64,
         block_id: u64,
-        data: serde_json::Map<String, Value>,
+        data: Map,
     ) -> Result<(), RestError> {
         let params = self.with_scope(
             json!({"lid": page_id, "block": block_id, "data": Value::Object(data)}),
@@ -558,8 +554,8 @@ mod tests {
         }
     }
 
-    fn data() -> serde_json::Map<String, Value> {
-        let mut data = serde_json::Map::new();
+    fn data() -> Map {
+        let mut data = Map::new();
         data.insert(".title@0".into(), json!("Hello"));
         data
     }

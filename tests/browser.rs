@@ -11,11 +11,11 @@ use landing_block_editor::browser::{sleep, BrowserClock};
 use landing_block_editor::client::{HttpResponse, TransportError};
 use landing_block_editor::core::bindings::default_handler;
 use landing_block_editor::core::i18n::{self, Lang};
+use landing_block_editor::core::json::{self, Value};
 use landing_block_editor::core::protocol::parse_window_name;
+use landing_block_editor::json;
 use landing_block_editor::ui::Platform;
 use leptos::prelude::*;
-use serde::Deserialize;
-use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -100,26 +100,18 @@ fn error(status: u16, code: &str) -> Result<HttpResponse, TransportError> {
     })
 }
 
-#[derive(Deserialize)]
-struct Fixture<'a> {
-    #[serde(borrow)]
-    manifest: &'a serde_json::value::RawValue,
-    content: String,
-}
-
 const TWO_COLS: &str = include_str!("../emulator/fixtures/blocks/31.1.two_cols_text_img.json");
 const PRICES: &str =
     include_str!("../emulator/fixtures/blocks/44.7.three_columns_with_img_and_price.json");
 
 /// The batch answer the portal gives for manifest + content of a fixture block.
 fn open_answer(fixture: &str, access: &str) -> Result<HttpResponse, TransportError> {
-    let fixture: Fixture = serde_json::from_str(fixture).expect("fixture parses");
+    let fixture = json::parse(fixture).expect("fixture parses");
     let content = json!({"id": 101, "lid": 1, "active": true, "access": access,
-                         "anchor": "b101", "content": fixture.content});
+                         "anchor": "b101", "content": fixture["content"]});
     ok(format!(
         r#"{{"result":{{"result":{{"manifest":{},"content":{}}},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}},"time":{{"start":1}}}}"#,
-        fixture.manifest.get(),
-        content
+        fixture["manifest"], content
     ))
 }
 
@@ -190,7 +182,7 @@ fn title_css() -> String {
 }
 
 fn calls() -> Vec<Value> {
-    serde_json::from_str(&bx24_calls()).unwrap_or_default()
+    json::from_str(&bx24_calls()).unwrap_or_default()
 }
 
 const TITLE_KEY: &str = ".landing-block-node-title@0";
@@ -543,7 +535,7 @@ async fn the_native_frame_protocol_formats_commands_and_ignores_foreign_messages
     assert_eq!(denied, Err(BridgeError::Timeout));
     assert_eq!(bridge.pending_calls(), 0);
 
-    let seen: Vec<String> = serde_json::from_str(&frame_seen()).expect("seen");
+    let seen: Vec<String> = json::from_str(&frame_seen()).expect("seen");
     assert_eq!(seen.len(), 3, "{seen:?}");
     let ids: Vec<&str> = seen
         .iter()

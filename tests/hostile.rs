@@ -20,11 +20,12 @@ use landing_block_editor::bridge::frame::FrameBridge;
 use landing_block_editor::bridge::{Bridge, BridgeError};
 use landing_block_editor::browser::{sleep, BrowserClock};
 use landing_block_editor::client::{HttpResponse, LocalFuture, TransportError};
+use landing_block_editor::core::json::{self, Map, Value};
 use landing_block_editor::core::model::{build_form, changed_count, node_payload, Manifest};
 use landing_block_editor::core::protocol::{parse_window_name, FrameName};
 use landing_block_editor::dom::extract;
+use landing_block_editor::json;
 use landing_block_editor::ui::Platform;
-use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -296,7 +297,7 @@ fn open_answer(manifest: &Value, html: &str) -> Result<HttpResponse, TransportEr
 const TWO_COLS: &str = include_str!("../emulator/fixtures/blocks/31.1.two_cols_text_img.json");
 
 fn fixture_open_answer() -> Result<HttpResponse, TransportError> {
-    let fixture: Value = serde_json::from_str(TWO_COLS).expect("fixture");
+    let fixture = json::parse(TWO_COLS).expect("fixture");
     open_answer(
         &fixture["manifest"],
         fixture["content"].as_str().unwrap_or(""),
@@ -330,12 +331,12 @@ fn assert_clean(context: &str) {
         0,
         "{context}: a payload element is in the document"
     );
-    let injected: Vec<String> = serde_json::from_str(&injected()).unwrap_or_default();
+    let injected: Vec<String> = json::from_str(&injected()).unwrap_or_default();
     assert!(
         injected.is_empty(),
         "{context}: elements were injected: {injected:?}"
     );
-    let errors: Vec<String> = serde_json::from_str(&page_errors()).unwrap_or_default();
+    let errors: Vec<String> = json::from_str(&page_errors()).unwrap_or_default();
     assert!(errors.is_empty(), "{context}: page errors: {errors:?}");
 }
 
@@ -465,14 +466,14 @@ const FUZZ_FRAGMENTS: &[&str] = &[
 ];
 
 fn fuzz_manifest(rng: &mut Rng) -> Value {
-    let mut nodes = serde_json::Map::new();
+    let mut nodes = Map::new();
     for _ in 0..rng.below(7) {
         let selector = rng.pick(FUZZ_SELECTORS).to_string();
         let kind = rng.pick(FUZZ_KINDS);
         let name = rng.pick(&["Title", "", "<b data-pwn>x</b>", "日本"]);
         nodes.insert(selector, json!({"type": kind, "name": name}));
     }
-    let mut cards = serde_json::Map::new();
+    let mut cards = Map::new();
     for _ in 0..rng.below(3) {
         let selector = rng.pick(&[".card", ".n0", "div", "[", "section", "*"]);
         let label: Vec<&str> = (0..rng.below(3))
@@ -568,7 +569,7 @@ async fn content_extraction_takes_hostile_and_malformed_html_and_manifests() {
 
 /// The ids the app's frame bridge is waiting for, from its posted commands.
 fn recorded_ids() -> Vec<String> {
-    let recorded: Vec<String> = serde_json::from_str(&recorded()).unwrap_or_default();
+    let recorded: Vec<String> = json::from_str(&recorded()).unwrap_or_default();
     recorded
         .iter()
         .filter_map(|m| m.rsplit(':').nth(1).map(str::to_string))
@@ -596,7 +597,7 @@ async fn the_frame_bridge_ignores_foreign_malformed_flooded_and_replayed_message
         }
         let id = recorded_ids().pop().expect("the call was posted");
         hostile += forge_reply(&id, "{\"forged\":true}");
-        let ids = serde_json::to_string(std::slice::from_ref(&id)).unwrap_or_default();
+        let ids = json!([id]).to_string();
         hostile += flood(&ids, 5000, true);
         sleep(800).await;
         assert!(!finished.get(), "a hostile message answered the call");
@@ -673,7 +674,7 @@ async fn the_app_on_the_frame_protocol_takes_only_its_portal_and_keeps_working_u
     let app = mount(platform(Some(bridge), transport.clone()));
     app.wait_for("the fields", |a| a.all(".field").len() == 4)
         .await;
-    let portal: Value = serde_json::from_str(&portal_state()).expect("portal state");
+    let portal = json::parse(&portal_state()).expect("portal state");
     assert!(portal["forged"].as_u64().unwrap_or(0) >= 5, "{portal}");
 
     // Only the genuine init data was taken: the block and the portal it names.
@@ -684,7 +685,7 @@ async fn the_app_on_the_frame_protocol_takes_only_its_portal_and_keeps_working_u
 
     // A flood of bad data at every id the app ever used, then the app still edits and saves.
     let ids: Vec<String> = vec!["lbe1".into(), "lbe2".into(), "lbe3".into()];
-    let posted = flood(&serde_json::to_string(&ids).unwrap_or_default(), 3000, true);
+    let posted = flood(&json!(ids).to_string(), 3000, true);
     sleep(500).await;
     let title = "[data-key='.landing-block-node-title@0'] textarea";
     app.type_into(title, "After the flood");
@@ -700,7 +701,7 @@ async fn the_app_on_the_frame_protocol_takes_only_its_portal_and_keeps_working_u
     assert!(urls
         .iter()
         .all(|u| u.starts_with("https://portal.example.com/rest/")));
-    let portal: Value = serde_json::from_str(&portal_state()).expect("portal state");
+    let portal = json::parse(&portal_state()).expect("portal state");
     let seen = portal["seen"].as_array().cloned().unwrap_or_default();
     assert!(seen.contains(&json!("refreshBlock")), "{portal}");
     assert_eq!(

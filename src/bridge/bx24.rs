@@ -4,15 +4,15 @@
 //! and nothing it returns is trusted until the core has validated it.
 
 use futures::channel::oneshot;
-use serde::Serialize;
-use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 
 use super::{Bridge, BridgeError, CALL_TIMEOUT_MS};
 use crate::browser::with_timeout;
 use crate::client::LocalFuture;
 use crate::core::bindings::RECORD_OPTION;
+use crate::core::json::{self, Value};
 use crate::core::protocol::parse_window_name;
+use crate::json;
 
 #[wasm_bindgen]
 extern "C" {
@@ -65,13 +65,19 @@ fn unavailable(err: JsValue) -> BridgeError {
     BridgeError::Unavailable(text)
 }
 
-/// What the library returned, as JSON data (functions and cycles become null).
+/// What the library returned, as JSON data (functions become null; cycles and
+/// anything else `JSON.stringify` refuses make the whole value null).
 fn to_json(value: JsValue) -> Value {
     js_sys::JSON::stringify(&value)
         .ok()
         .and_then(|text| text.as_string())
-        .and_then(|text| serde_json::from_str(&text).ok())
+        .and_then(|text| json::parse(&text).ok())
         .unwrap_or(Value::Null)
+}
+
+/// `value` as a JS value, through its JSON text (the library takes plain objects).
+fn to_js(value: &Value) -> Result<JsValue, BridgeError> {
+    js_sys::JSON::parse(&value.to_string()).map_err(unavailable)
 }
 
 /// Calls `start` with a one-shot JS callback and waits for it, or times out.
@@ -162,9 +168,7 @@ impl Bridge for Bx24Bridge {
     ) -> LocalFuture<'_, Result<Value, BridgeError>> {
         let command = command.to_string();
         Box::pin(async move {
-            let params = params
-                .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-                .map_err(|e| BridgeError::Unavailable(e.to_string()))?;
+            let params = to_js(&params)?;
             let answer =
                 callback_future(timeout_ms, |cb| bx24_placement_call(&command, &params, cb))
                     .await?;

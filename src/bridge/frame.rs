@@ -9,13 +9,13 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures::channel::oneshot;
-use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use web_sys::{MessageEvent, Window};
 
 use super::{Bridge, BridgeError, CALL_TIMEOUT_MS};
 use crate::browser::with_timeout;
 use crate::client::LocalFuture;
+use crate::core::json::Value;
 use crate::core::protocol::{format_command, parse_reply, CallbackIds, FrameName};
 
 /// At most this many calls wait for an answer; older ones are given up.
@@ -191,7 +191,7 @@ impl Bridge for FrameBridge {
 
     fn refresh_auth(&self) -> LocalFuture<'_, Result<Value, BridgeError>> {
         Box::pin(async move {
-            let params = serde_json::json!({});
+            let params = crate::json!({});
             let reply = self
                 .request("refreshAuth", Some(&params), CALL_TIMEOUT_MS)
                 .await?;

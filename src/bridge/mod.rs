@@ -9,7 +9,7 @@ pub mod frame;
 
 use std::rc::Rc;
 
-use serde_json::Value;
+use crate::core::json::Value;
 
 use crate::client::LocalFuture;
 

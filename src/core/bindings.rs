@@ -2,7 +2,8 @@
 //! their validation, the list the app keeps in its application options, and reconciling
 //! that list with what the portal reports.
 
-use serde_json::{json, Map, Value};
+use super::json::{self, Map, Value};
+use crate::json;
 
 use super::context::{is_loopback_host, validate_host};
 
@@ -164,7 +165,7 @@ impl Binding {
     }
 }
 
-fn field<'a>(entry: &'a Map<String, Value>, name: &str) -> &'a str {
+fn field<'a>(entry: &'a Map, name: &str) -> &'a str {
     entry
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(name))
@@ -222,7 +223,7 @@ pub fn parse_record(options: &Value) -> Record {
     };
     let parsed;
     let list = match stored {
-        Value::String(text) => match serde_json::from_str::<Value>(text) {
+        Value::String(text) => match json::parse(text) {
             Ok(v) => {
                 parsed = v;
                 &parsed

@@ -6,7 +6,7 @@
 
 use std::fmt;
 
-use serde_json::{Map, Value};
+use super::json::{self, Map, Value};
 
 use crate::core::i18n::Lang;
 
@@ -214,7 +214,7 @@ pub fn parse_init_data(data: &Value) -> Result<PlacementContext, ContextError> {
 }
 
 /// DOMAIN, PROTOCOL and PATH, validated before any token may be sent there.
-fn parse_portal(obj: &Map<String, Value>) -> Result<Portal, ContextError> {
+fn parse_portal(obj: &Map) -> Result<Portal, ContextError> {
     let domain = match obj.get("DOMAIN").and_then(Value::as_str) {
         None => return Err(ContextError::MissingField("DOMAIN")),
         Some(d) => d,
@@ -401,14 +401,14 @@ fn is_block_placement(placement: &str) -> bool {
 }
 
 /// PLACEMENT_OPTIONS as an object: the frame sends an object, the POST a JSON string.
-fn placement_options(value: Option<&Value>) -> Result<Map<String, Value>, ContextError> {
+fn placement_options(value: Option<&Value>) -> Result<Map, ContextError> {
     match value {
         None | Some(Value::Null) => Err(ContextError::MissingField("PLACEMENT_OPTIONS")),
         Some(Value::Object(map)) => Ok(map.clone()),
         Some(Value::String(s)) if s.trim().is_empty() => {
             Err(ContextError::MissingField("PLACEMENT_OPTIONS"))
         }
-        Some(Value::String(s)) => match serde_json::from_str::<Value>(s) {
+        Some(Value::String(s)) => match json::parse(s) {
             Ok(Value::Object(map)) => Ok(map),
             _ => Err(ContextError::InvalidOptionsJson),
         },
@@ -591,7 +591,12 @@ fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
+
+    /// A JSON number written as `text`.
+    fn number(text: &str) -> Value {
+        Value::Number(json::Number::from_text(text).expect("a JSON number"))
+    }
 
     fn init() -> Value {
         json!({
@@ -876,8 +881,8 @@ mod tests {
             (json!(0), "0"),
             (json!(-3), "-3"),
             (json!("-3"), "-3"),
-            (json!(1.5), "1.5"),
-            (json!(12.0), "12.0"),
+            (number("1.5"), "1.5"),
+            (number("12.0"), "12.0"),
             (json!("12abc"), "12abc"),
             (json!(""), ""),
             (json!("+12"), "+12"),
@@ -903,9 +908,8 @@ mod tests {
                 value: "x".into()
             })
         );
-        // A float too big for u64 (how serde_json reads 1e30) is rejected too.
-        let huge: Value =
-            serde_json::from_str("100000000000000000000000000000").unwrap_or_default();
+        // An integer too big for u64 is rejected too.
+        let huge = number("100000000000000000000000000000");
         assert!(matches!(
             parse_init_data(&with_option("ID", huge)),
             Err(ContextError::InvalidId { field: "ID", .. })
@@ -1060,7 +1064,7 @@ mod tests {
             json!("abc"),
             json!(0),
             json!(-5),
-            json!(1.5),
+            number("1.5"),
             json!("99999999999"),
         ] {
             assert_eq!(

@@ -2,7 +2,7 @@
 //! the portal, a reload or a crash does not lose them. Restored only onto
 //! fields whose loaded value is still the one the edit started from.
 
-use serde_json::Value;
+use super::json::{self, Value};
 
 use super::model::{json_object, BlockForm, FieldValue};
 
@@ -64,7 +64,7 @@ pub fn restore(form: &BlockForm, draft: &Draft) -> (Vec<FieldValue>, usize) {
 /// Read (and written) through a `Value` by hand: derived (de)serializers for
 /// these types were a sizeable part of the wasm, and `Value` is there anyway.
 pub fn parse(text: &str) -> Option<Draft> {
-    let value: Value = serde_json::from_str(text).ok()?;
+    let value = json::parse(text).ok()?;
     let edits = value.as_object()?.get("edits")?.as_array()?;
     let edits = edits.iter().map(edit_from).collect::<Option<Vec<_>>>()?;
     Some(Draft { edits })

@@ -5,7 +5,7 @@
 
 use std::cell::RefCell;
 
-use serde_json::{Map, Value};
+use super::json::{self, Map, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -637,13 +637,13 @@ thread_local! {
 /// Makes `lang` speak from a translation file. Keys it does not know are ignored and messages
 /// it lacks stay English. Installing a language again replaces it.
 pub fn install(lang: Lang, file: &str) -> Result<(), String> {
-    let texts: Map<String, Value> = serde_json::from_str(file).map_err(|e| e.to_string())?;
+    let texts: Map = json::from_str(file)?;
     // Each language is installed once per page, so leaking gives `&'static str` cheaply.
     let table: Vec<Option<&'static str>> = Msg::NAMES
         .iter()
         .map(|name| {
             texts
-                .get(*name)
+                .get(name)
                 .and_then(Value::as_str)
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| &*Box::leak(t.to_owned().into_boxed_str()))
@@ -950,7 +950,7 @@ mod tests {
         let others: Vec<Lang> = Lang::ALL.into_iter().filter(|l| *l != Lang::En).collect();
         assert_eq!(covered, others, "one file per language but English");
         for (lang, file) in FILES {
-            let texts: Map<String, Value> = serde_json::from_str(file).expect("valid JSON");
+            let texts: Map = json::from_str(file).expect("valid JSON");
             let keys: Vec<&str> = texts.keys().map(String::as_str).collect();
             let missing: Vec<&&str> = names.iter().filter(|n| !keys.contains(n)).collect();
             let unknown: Vec<&&str> = keys.iter().filter(|k| !names.contains(k)).collect();

@@ -1,15 +1,13 @@
 //! The block manifest and the block content as `landing.block.getmanifest` and
 //! `landing.block.getcontent` return them, read from a JSON `Value`.
 //!
-//! serde_json keeps objects in document order in this crate (its
-//! `preserve_order` feature): the order of `nodes` and `cards` is the order of
-//! the object's keys. Everything is lenient: PHP sends empty sections as `[]`,
-//! strings may come as numbers, unknown keys are ignored. Bad shapes give
-//! defaults, not errors. One walk over the `Value` the REST layer has parsed
+//! Objects keep document order (see `core::json`): the order of `nodes` and
+//! `cards` is the order of the object's keys. Everything is lenient: PHP sends
+//! empty sections as `[]`, strings may come as numbers, unknown keys are
+//! ignored. Bad shapes give defaults, not errors. One walk over the `Value` the REST layer has parsed
 //! anyway costs the wasm far less than a typed deserializer per shape.
 
-use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
+use super::json::{self, FromJson, Map, Number, Value};
 
 /// An object's entries in document order; none for anything else (PHP's
 /// `[]`, `null`, a list, a scalar). A repeated key kept its first place and
@@ -29,10 +27,13 @@ fn text(value: Option<&Value>) -> String {
     }
 }
 
-fn number_text(n: &serde_json::Number) -> String {
-    match n.as_f64() {
-        Some(v) if n.is_f64() => float_text(v),
-        _ => n.to_string(),
+/// An integer as written; a fraction or exponent in plain decimal (`1.5e16` is
+/// `15000000000000000`), as a float's `Display` spells it.
+fn number_text(n: &Number) -> String {
+    if n.is_integer() {
+        n.to_string()
+    } else {
+        plain_decimal(n.as_str())
     }
 }
 
@@ -57,7 +58,7 @@ fn text_list(value: Option<&Value>) -> Vec<String> {
 fn flag(value: Option<&Value>) -> bool {
     match value {
         Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => n.as_f64().is_some_and(|v| v != 0.0),
+        Some(Value::Number(n)) => !n.is_zero(),
         Some(Value::String(s)) => {
             matches!(s.trim().to_ascii_lowercase().as_str(), "y" | "1" | "true")
         }
@@ -65,41 +66,26 @@ fn flag(value: Option<&Value>) -> bool {
     }
 }
 
-/// `v` as text: the shortest digits that read back as `v`, never an exponent
-/// (`1.5`, `100`, `0.0000001`), like `Display`. Built on serde_json's float
-/// formatter, which the app carries anyway, instead of core's, a large piece of
-/// the wasm. Where two shortest spellings tie it may pick the other last digit,
-/// as serde_json does for numbers elsewhere in the app.
-fn float_text(v: f64) -> String {
-    let Some(number) = serde_json::Number::from_f64(v) else {
-        // JSON has no NaN or infinity; spelled as `Display` would all the same.
-        let text = if v.is_nan() {
-            "NaN"
-        } else if v > 0.0 {
-            "inf"
-        } else {
-            "-inf"
-        };
-        return text.to_owned();
-    };
-    // serde_json writes `1.0`, `1.5e+16`, `1e-7`: sign, mantissa, exponent.
-    let text = number.to_string();
-    let (sign, text) = match text.strip_prefix('-') {
+/// A JSON number's text in plain decimal, without exponent or trailing zeros
+/// (`1.50e2` is `150`, `-2.5E-3` is `-0.0025`): how a float's `Display` spells
+/// the same number whenever the text has no more digits than an f64 keeps. From
+/// the text, so that no float parsing or printing code goes into the wasm. Less
+/// than 1e-330, far below the smallest f64, reads as 0 as the float would.
+fn plain_decimal(text: &str) -> String {
+    let (sign, unsigned) = match text.strip_prefix('-') {
         Some(rest) => ("-", rest),
-        None => ("", text.as_str()),
+        None => ("", text),
     };
-    let (mantissa, exp) = match text.split_once('e') {
-        Some((m, e)) => (m, e.trim_start_matches('+').parse::<i64>().unwrap_or(0)),
-        None => (text, 0),
-    };
+    let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let all: String = [int, frac].concat();
     let digits = all.trim_start_matches('0');
-    // Where the decimal point falls within `digits`.
-    let point = int.len() as i64 + exp - (all.len() - digits.len()) as i64;
+    // Where the decimal point falls within `digits`; the parser keeps numbers within
+    // the f64 range, so only a tiny number can take it far.
+    let point = int.len() as i64 + exponent_value(exponent) - (all.len() - digits.len()) as i64;
     let digits = digits.trim_end_matches('0');
     let mut out = String::from(sign);
-    if digits.is_empty() {
+    if digits.is_empty() || point < -330 {
         out.push('0');
     } else if point <= 0 {
         out.push_str("0.");
@@ -115,6 +101,24 @@ fn float_text(v: f64) -> String {
         out.push_str(fraction);
     }
     out
+}
+
+/// An exponent's digits (`+5`, `-12`, `007`) as a number, saturated at ±2^40: a
+/// thousand-digit exponent is just far.
+fn exponent_value(text: &str) -> i64 {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.trim_start_matches('+')),
+    };
+    let magnitude = digits
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0i64, |acc, b| (acc * 10 + i64::from(b - b'0')).min(1 << 40));
+    if negative {
+        -magnitude
+    } else {
+        magnitude
+    }
 }
 
 /// What a manifest node is, from its `type` (case-insensitive).
@@ -207,13 +211,13 @@ pub struct Manifest {
     pub code: String,
 }
 
-fn field<'a>(entry: Option<&'a Map<String, Value>>, key: &str) -> Option<&'a Value> {
+fn field<'a>(entry: Option<&'a Map>, key: &str) -> Option<&'a Value> {
     entry.and_then(|entry| entry.get(key))
 }
 
 /// `nodes` or `cards`: (selector, entry) with a non-blank selector, in order.
 /// An entry that is not an object reads as an empty one.
-fn sections(value: Option<&Value>) -> impl Iterator<Item = (String, Option<&Map<String, Value>>)> {
+fn sections(value: Option<&Value>) -> impl Iterator<Item = (String, Option<&Map>)> {
     entries(value)
         .filter(|(selector, _)| !selector.trim().is_empty())
         .map(|(selector, entry)| (selector.clone(), entry.as_object()))
@@ -258,10 +262,11 @@ impl Manifest {
     }
 }
 
-/// Usable directly as a serde field type (in document order, as above).
-impl<'de> Deserialize<'de> for Manifest {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Value::deserialize(deserializer).map(|value| Manifest::from_value(&value))
+/// Readable as a REST result or a batch part (in document order, as above); any
+/// shape reads, so this never fails.
+impl FromJson for Manifest {
+    fn from_json_value(value: Value) -> Result<Manifest, String> {
+        Ok(Manifest::from_value(&value))
     }
 }
 
@@ -269,8 +274,7 @@ impl<'de> Deserialize<'de> for Manifest {
 /// bare value. An error answer gives `Err("CODE: description")`; text that is
 /// not a JSON object or list gives `Err` too.
 fn answer_or_bare(text_: &str) -> Result<Value, String> {
-    let mut value: Value =
-        serde_json::from_str(text_).map_err(|e| format!("unreadable answer: {e}"))?;
+    let mut value = json::parse(text_).map_err(|e| format!("unreadable answer: {e}"))?;
     let Some(map) = value.as_object_mut() else {
         return if value.is_array() {
             Ok(value)
@@ -335,10 +339,10 @@ pub struct BlockContent {
     pub anchor: String,
 }
 
-/// Usable directly as a serde field type.
-impl<'de> Deserialize<'de> for BlockContent {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Value::deserialize(deserializer).map(|value| BlockContent::from_value(&value))
+/// Readable as a REST result or a batch part; any shape reads, so this never fails.
+impl FromJson for BlockContent {
+    fn from_json_value(value: Value) -> Result<BlockContent, String> {
+        Ok(BlockContent::from_value(&value))
     }
 }
 
@@ -379,15 +383,11 @@ mod tests {
     use super::*;
 
     fn fixture_manifest(file: &str) -> Manifest {
-        #[derive(Deserialize)]
-        struct Fixture {
-            manifest: Manifest,
-        }
-        let fixture: Fixture = match serde_json::from_str(file) {
-            Ok(f) => f,
+        let fixture = json::from_str::<Map>(file);
+        match fixture.and_then(|mut fixture| fixture.take_field("manifest")) {
+            Ok(manifest) => manifest,
             Err(e) => panic!("fixture does not parse: {e}"),
-        };
-        fixture.manifest
+        }
     }
 
     fn selectors(m: &Manifest) -> Vec<&str> {
@@ -602,13 +602,21 @@ mod tests {
     }
 
     #[test]
-    fn manifest_as_a_serde_field() {
-        #[derive(Deserialize)]
+    fn manifest_as_a_batch_field() {
         struct Batch {
             manifest: Option<Manifest>,
             missing: Option<Manifest>,
         }
-        let b: Batch = serde_json::from_str(
+        impl FromJson for Batch {
+            fn from_json_value(value: Value) -> Result<Batch, String> {
+                let mut map = Map::from_json_value(value)?;
+                Ok(Batch {
+                    manifest: map.take_field("manifest")?,
+                    missing: map.take_field("missing")?,
+                })
+            }
+        }
+        let b: Batch = json::from_str(
             r#"{"manifest": {"nodes": {".b": {"type": "text"}, ".a": {"type": "text"}}}, "missing": null}"#,
         )
         .unwrap_or(Batch {
@@ -635,7 +643,7 @@ mod tests {
     }
 
     #[test]
-    fn floats_read_as_display_writes_them() {
+    fn numbers_read_as_a_float_display_writes_them() {
         for v in [
             0.0,
             -0.0,
@@ -659,7 +667,23 @@ mod tests {
             f64::MAX,
             f64::MIN_POSITIVE,
         ] {
-            assert_eq!(float_text(v), v.to_string(), "{v:?}");
+            // `{:e}` and `{:?}` write the shortest digits that read back as `v`.
+            assert_eq!(plain_decimal(&format!("{v:e}")), v.to_string(), "{v:e}");
+            assert_eq!(plain_decimal(&format!("{v:?}")), v.to_string(), "{v:?}");
+        }
+        for (text, plain) in [
+            ("1.50e2", "150"),
+            ("-2.5E-3", "-0.0025"),
+            ("1E+2", "100"),
+            ("0.000", "0"),
+            ("-0.0", "-0"),
+            ("0e99999999999999999999", "0"),
+            ("1e-400", "0"),
+            ("-1e-99999999999999999999", "-0"),
+            ("123.456e1", "1234.56"),
+            ("00.5", "0.5"),
+        ] {
+            assert_eq!(plain_decimal(text), plain, "{text}");
         }
         let m = Manifest::from_json(r#"{"block": {"name": 1.5e16, "section": [2.5, -0.001]}}"#)
             .unwrap_or_default();

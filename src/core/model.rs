@@ -7,7 +7,8 @@
 //! The payload rules follow what the portal's node handlers do on save (see
 //! the comments on each kind): send what keeps the rest of the node intact.
 
-use serde_json::{json, Map, Value};
+use super::json::{Map, Value};
+use crate::json;
 
 pub use super::manifest::{
     Access, BlockContent, BlockInfo, Manifest, ManifestCard, ManifestNode, NodeKind,
@@ -1148,7 +1149,7 @@ pub fn updatenodes_entries(form: &BlockForm, current: &[FieldValue]) -> Vec<(Str
 
 /// Only the fields whose current value differs from the original, as the
 /// updatenodes `data`, keys `"selector@N"` in field order.
-pub fn updatenodes_data(form: &BlockForm, current: &[FieldValue]) -> Map<String, Value> {
+pub fn updatenodes_data(form: &BlockForm, current: &[FieldValue]) -> Map {
     let mut data = Map::new();
     for (key, value) in updatenodes_entries(form, current) {
         data.insert(key, value);
@@ -1333,17 +1334,17 @@ mod tests {
     const F06: &str = include_str!("../../emulator/fixtures/blocks/06.1features_3_cols.json");
     const F31: &str = include_str!("../../emulator/fixtures/blocks/31.1.two_cols_text_img.json");
 
-    #[derive(serde::Deserialize)]
-    struct Fixture {
-        manifest: Manifest,
-        content: String,
-    }
-
+    /// A fixture file's manifest and content HTML.
     fn load(text: &str) -> (Manifest, String) {
-        match serde_json::from_str::<Fixture>(text) {
-            Ok(f) => (f.manifest, f.content),
+        let fixture = match crate::core::json::parse(text) {
+            Ok(f) => f,
             Err(e) => panic!("fixture does not parse: {e}"),
-        }
+        };
+        let content = fixture["content"].as_str().expect("content HTML");
+        (
+            Manifest::from_value(&fixture["manifest"]),
+            content.to_owned(),
+        )
     }
 
     struct Elem {

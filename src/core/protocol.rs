@@ -8,7 +8,7 @@
 
 use std::collections::VecDeque;
 
-use serde_json::Value;
+use super::json::{self, Value};
 
 use crate::core::context::{is_loopback_host, serialize_origin, validate_host};
 
@@ -101,7 +101,7 @@ pub fn parse_command(msg: &str) -> Option<ParsedCommand> {
     let params = if json.is_empty() {
         None
     } else {
-        Some(serde_json::from_str::<Value>(json).ok()?)
+        Some(json::parse(json).ok()?)
     };
     Some(ParsedCommand {
         command: command.to_string(),
@@ -123,7 +123,7 @@ pub fn parse_reply(data: &str) -> Option<(String, Option<Value>)> {
     let payload = if payload.is_empty() {
         None
     } else {
-        Some(serde_json::from_str::<Value>(payload).ok()?)
+        Some(json::parse(payload).ok()?)
     };
     Some((id.to_string(), payload))
 }
@@ -194,7 +194,7 @@ fn is_token(s: &str, max: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::json;
 
     #[test]
     fn window_name_good() {

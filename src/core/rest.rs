@@ -3,8 +3,7 @@
 
 use std::fmt;
 
-use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use super::json::{self, FromJson, Map, Value};
 
 /// Give up on a REST call after this long (the portal itself cuts requests at 60 s).
 pub const REQUEST_TIMEOUT_MS: u32 = 30_000;
@@ -170,14 +169,13 @@ impl std::error::Error for RestError {}
 /// - Otherwise by status: 0 (the browser's opaque network failure) → `Transport`; 500 →
 ///   `InternalServerError`; other 5xx and 429 (a proxy's rate limit page) → `Http(status)`;
 ///   anything else (HTML error pages, empty bodies, JSON without result) → `BadResponse`.
-pub fn parse_envelope<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, RestError> {
+pub fn parse_envelope<T: FromJson>(status: u16, body: &str) -> Result<T, RestError> {
     envelope_result(status, body).and_then(from_result)
 }
 
-/// `T` read from a result (objects keep their key order: serde_json's
-/// `preserve_order` is on in this crate).
-pub fn from_result<T: DeserializeOwned>(result: Value) -> Result<T, RestError> {
-    serde_json::from_value(result).map_err(|e| bad_shape(&e))
+/// `T` read from a result (objects keep their key order).
+pub fn from_result<T: FromJson>(result: Value) -> Result<T, RestError> {
+    T::from_json_value(result).map_err(|e| bad_shape(&e))
 }
 
 /// How a request body is encoded.
@@ -209,7 +207,7 @@ impl RequestBody {
     pub fn to_value(&self) -> Value {
         match self.kind {
             BodyKind::Form => decode_form(&self.text),
-            BodyKind::Json => serde_json::from_str(&self.text).unwrap_or(Value::Null),
+            BodyKind::Json => json::parse(&self.text).unwrap_or(Value::Null),
         }
     }
 }
@@ -295,8 +293,7 @@ fn into_lists(value: Value) -> Value {
         Value::Object(map) => {
             let is_list =
                 !map.is_empty() && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
-            let mut map: Map<String, Value> =
-                map.into_iter().map(|(k, v)| (k, into_lists(v))).collect();
+            let mut map: Map = map.into_iter().map(|(k, v)| (k, into_lists(v))).collect();
             if is_list {
                 Value::Array(
                     (0..map.len())
@@ -338,7 +335,7 @@ fn percent_decode(s: &str) -> String {
 /// (PHP reads the string "false" as true), null as an empty value. Empty arrays and objects
 /// produce nothing (as PHP's `http_build_query`). Key parts and values are percent-encoded
 /// (only RFC 3986 unreserved characters kept, UTF-8 bytes as `%XX`); the structural brackets
-/// stay literal. Keys keep their order (serde_json's `preserve_order` is on in this crate).
+/// stay literal. Keys keep their order (objects keep insertion order).
 ///
 /// PHP decodes a key before it splits it at brackets, so a key containing `[` or `]` cannot
 /// round-trip whatever the encoding; manifest selectors never contain them.
@@ -416,10 +413,7 @@ pub struct BatchAnswer<T> {
 /// Parses a `batch` answer. A top-level error (the whole batch failed) is `Err`; per-command
 /// errors are in [`BatchAnswer::errors`]. PHP encodes empty maps as `[]` and maps with
 /// keys 0..n as arrays; both are read as objects.
-pub fn parse_batch<T: DeserializeOwned>(
-    status: u16,
-    body: &str,
-) -> Result<BatchAnswer<T>, RestError> {
+pub fn parse_batch<T: FromJson>(status: u16, body: &str) -> Result<BatchAnswer<T>, RestError> {
     let answer = batch_answer(envelope_result(status, body)?)?;
     Ok(BatchAnswer {
         results: from_result(Value::Object(answer.results))?,
@@ -429,7 +423,7 @@ pub fn parse_batch<T: DeserializeOwned>(
 
 /// [`parse_batch`] on the answer's already parsed `result`, the commands'
 /// results left as JSON (in the portal's key order).
-pub fn batch_answer(result: Value) -> Result<BatchAnswer<Map<String, Value>>, RestError> {
+pub fn batch_answer(result: Value) -> Result<BatchAnswer<Map>, RestError> {
     let Value::Object(mut outer) = result else {
         return Err(RestError::BadResponse(
             "batch result is not an object".into(),
@@ -487,7 +481,7 @@ pub fn token_is_stale(obtained_at_ms: f64, expires_in_secs: u32, now_ms: f64) ->
 
 /// The `result` member of a successful envelope, or the error the answer stands for.
 pub fn envelope_result(status: u16, body: &str) -> Result<Value, RestError> {
-    let parsed = serde_json::from_str::<Value>(body).ok();
+    let parsed = json::parse(body).ok();
     if let Some(Value::Object(mut map)) = parsed {
         if let Some(error) = error_from_object_map(&map) {
             return Err(error);
@@ -518,7 +512,7 @@ fn error_from_object(value: &Value) -> Option<RestError> {
     value.as_object().and_then(error_from_object_map)
 }
 
-fn error_from_object_map(map: &Map<String, Value>) -> Option<RestError> {
+fn error_from_object_map(map: &Map) -> Option<RestError> {
     let code = match map.get("error")? {
         Value::Null => return None,
         Value::String(s) if s.trim().is_empty() => return None,
@@ -534,7 +528,7 @@ fn error_from_object_map(map: &Map<String, Value>) -> Option<RestError> {
 }
 
 /// A PHP map: an object as is, `[]`/null as empty, a list as keys "0", "1", ...
-fn as_map(value: Value) -> Option<Map<String, Value>> {
+fn as_map(value: Value) -> Option<Map> {
     match value {
         Value::Object(map) => Some(map),
         Value::Null => Some(Map::new()),
@@ -550,7 +544,7 @@ fn as_map(value: Value) -> Option<Map<String, Value>> {
     }
 }
 
-fn bad_shape(error: &serde_json::Error) -> RestError {
+fn bad_shape(error: &str) -> RestError {
     RestError::BadResponse(truncate_chars(
         &format!("unexpected result shape: {error}"),
         MAX_DETAIL_CHARS,
@@ -600,8 +594,7 @@ fn truncate_chars(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde::Deserialize;
-    use serde_json::json;
+    use crate::json;
 
     fn err_of(status: u16, body: &str) -> RestError {
         match parse_envelope::<Value>(status, body) {
@@ -697,10 +690,19 @@ mod tests {
     fn success_envelopes() {
         let ok: Result<bool, _> = parse_envelope(200, r#"{"result":true,"time":{"start":1}}"#);
         assert_eq!(ok, Ok(true));
-        #[derive(Deserialize, Debug, PartialEq)]
+        #[derive(Debug, PartialEq)]
         struct Block {
             id: String,
             content: String,
+        }
+        impl FromJson for Block {
+            fn from_json_value(value: Value) -> Result<Block, String> {
+                let mut map = Map::from_json_value(value)?;
+                Ok(Block {
+                    id: map.take_field("id")?,
+                    content: map.take_field("content")?,
+                })
+            }
         }
         let ok: Result<Block, _> = parse_envelope(
             200,
@@ -727,10 +729,18 @@ mod tests {
 
     #[test]
     fn empty_php_array_where_an_object_is_expected() {
-        #[derive(Deserialize, Debug)]
+        #[derive(Debug)]
         #[allow(dead_code)]
         struct Manifest {
-            nodes: std::collections::BTreeMap<String, Value>,
+            nodes: Map,
+        }
+        impl FromJson for Manifest {
+            fn from_json_value(value: Value) -> Result<Manifest, String> {
+                let mut map = Map::from_json_value(value)?;
+                Ok(Manifest {
+                    nodes: map.take_field("nodes")?,
+                })
+            }
         }
         // A struct cannot read `[]`: that is a shape error, not a panic.
         let r: Result<Manifest, _> = parse_envelope(200, r#"{"result":[]}"#);
@@ -945,7 +955,8 @@ mod tests {
             "editMode=1&params[wrapper_show]=0"
         );
         assert_eq!(
-            encode_query(&json!({"lid": 30, "block": "996", "x": null, "f": 1.5, "n": -2})),
+            encode_query(&json!({"lid": 30, "block": "996", "x": null,
+                                "f": json::Number::from_text("1.5"), "n": -2})),
             "lid=30&block=996&x=&f=1.5&n=-2"
         );
     }
@@ -1074,10 +1085,20 @@ mod tests {
         }
     }
 
-    #[derive(Deserialize, Debug, PartialEq)]
+    #[derive(Debug, PartialEq)]
     struct Pair {
         content: Option<Value>,
         manifest: Option<Value>,
+    }
+
+    impl FromJson for Pair {
+        fn from_json_value(value: Value) -> Result<Pair, String> {
+            let mut map = Map::from_json_value(value)?;
+            Ok(Pair {
+                content: map.take_field("content")?,
+                manifest: map.take_field("manifest")?,
+            })
+        }
     }
 
     #[test]
@@ -1147,8 +1168,7 @@ mod tests {
     fn batch_answer_with_list_keys() {
         // PHP turns a map with keys 0..n into a JSON list.
         let body = r#"{"result":{"result":["a","b"],"result_error":[{"error":"TYPE_ERROR"}]}}"#;
-        let answer: Result<BatchAnswer<std::collections::BTreeMap<String, Value>>, _> =
-            parse_batch(200, body);
+        let answer: Result<BatchAnswer<Map>, _> = parse_batch(200, body);
         let answer = match answer {
             Ok(a) => a,
             Err(e) => panic!("{e:?}"),
@@ -1196,10 +1216,18 @@ mod tests {
         // The results do not fit T.
         let r: Answer = parse_batch(200, r#"{"result":{"result":{"content":1,"manifest":2}}}"#);
         assert!(r.is_ok(), "Option<Value> takes anything");
-        #[derive(Deserialize, Debug)]
+        #[derive(Debug)]
         #[allow(dead_code)]
         struct Strict {
             content: Option<u32>,
+        }
+        impl FromJson for Strict {
+            fn from_json_value(value: Value) -> Result<Strict, String> {
+                let mut map = Map::from_json_value(value)?;
+                Ok(Strict {
+                    content: map.take_field("content")?,
+                })
+            }
         }
         let r: Result<BatchAnswer<Strict>, _> =
             parse_batch(200, r#"{"result":{"result":{"content":"abc"}}}"#);

@@ -306,7 +306,7 @@ fn CloseButton(bridge: Rc<dyn Bridge>) -> impl IntoView {
 /// For users who are not administrators: what the app's list says, and who can change it.
 #[component]
 fn ReadOnlyBindings(
-    options: serde_json::Value,
+    options: crate::core::json::Value,
     installing: bool,
     bridge: Rc<dyn Bridge>,
 ) -> impl IntoView {

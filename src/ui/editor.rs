@@ -4,7 +4,6 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent};
 
@@ -19,6 +18,7 @@ use crate::core::model::{
     blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind, ReadOnlyNode,
 };
 use crate::core::rest::RestError;
+use crate::json;
 use crate::messages;
 
 /// How long the editor gets to confirm `refreshBlock`.

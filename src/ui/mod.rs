@@ -12,7 +12,6 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
 use web_sys::Element;
 
 use crate::bridge::{Bridge, BridgeError, Host};
@@ -23,6 +22,7 @@ use crate::core::context::{
     PlacementContext,
 };
 use crate::core::i18n::{tr, trf, Lang, Msg};
+use crate::core::json::Value;
 use crate::core::model::{build_form, Access, BlockForm};
 use crate::core::rest::RestError;
 use crate::messages;

@@ -8,10 +8,10 @@ use std::rc::Rc;
 
 use landing_block_editor::browser::sleep;
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
+use landing_block_editor::core::json::Value;
 use landing_block_editor::core::rest::RequestBody;
 use landing_block_editor::ui::{mount_app, Platform, SettingsApp};
 use leptos::prelude::*;
-use serde_json::Value;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
