@@ -1531,3 +1531,378 @@ fn nesting_at_the_json_limit_fits_a_small_stack() {
     }
     println!("nesting at the JSON limit: {parsed} documents parsed on a 1 MiB stack");
 }
+
+// ---------------------------------------------------------------------------------------------
+// core::json against serde_json (the oracle: preserve_order, float_roundtrip)
+
+type Oracle = serde_json::Value;
+
+/// Whether our value and serde_json's stand for the same document: same shape, keys in the
+/// same order, the same strings, integers exactly equal. serde_json keeps a float as an f64
+/// and ours keeps its text, so a float compares as the f64 its text reads as (Rust's reader
+/// and serde_json's with `float_roundtrip` both round correctly): bit for bit, so -0.0 and 0.0
+/// differ. serde_json reads `-0` as the float -0.0; here it is text "-0", the same f64.
+fn same_document(ours: &Value, theirs: &Oracle) -> bool {
+    match (ours, theirs) {
+        (Value::Null, Oracle::Null) => true,
+        (Value::Bool(a), Oracle::Bool(b)) => a == b,
+        (Value::String(a), Oracle::String(b)) => a == b,
+        (Value::Number(a), Oracle::Number(b)) => {
+            if let Some(b) = b.as_u64() {
+                a.as_u64() == Some(b)
+            } else if let Some(b) = b.as_i64() {
+                a.as_i64() == Some(b)
+            } else {
+                let ours = a.as_str().parse::<f64>().ok().map(f64::to_bits);
+                ours.is_some() && ours == b.as_f64().map(f64::to_bits)
+            }
+        }
+        (Value::Array(a), Oracle::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_document(a, b))
+        }
+        (Value::Object(a), Oracle::Object(b)) => {
+            a.len() == b.len()
+                && a.iter()
+                    .zip(b)
+                    .all(|((ka, va), (kb, vb))| ka == kb && same_document(va, vb))
+        }
+        _ => false,
+    }
+}
+
+/// Whether `value` has a number that serde_json keeps as a float (a fraction, an exponent,
+/// `-0` or an integer beyond u64/i64): serde_json prints those its own way (`1e3` as
+/// `1000.0`), so only documents without them are compared as text.
+fn has_float(value: &Value) -> bool {
+    match value {
+        Value::Number(n) => n.as_i64().is_none() && n.as_u64().is_none() || n.as_str() == "-0",
+        Value::Array(items) => items.iter().any(has_float),
+        Value::Object(map) => map.values().any(has_float),
+        _ => false,
+    }
+}
+
+/// The differential check on one text: both accept it or both refuse it; what both accept
+/// is the same document; ours prints compact JSON that reads back to itself and that
+/// serde_json reads as the same document; without floats, the very text serde_json prints.
+fn agrees_with_serde_json(text: &str) -> Result<bool, TestCaseError> {
+    let ours = json::parse(text);
+    let theirs = serde_json::from_str::<Oracle>(text);
+    match (&ours, &theirs) {
+        (Ok(ours), Ok(theirs)) => {
+            prop_assert!(same_document(ours, theirs), "{text:?}: {ours} vs {theirs}");
+            let printed = ours.to_string();
+            let reparsed = json::parse(&printed);
+            prop_assert_eq!(reparsed.as_ref(), Ok(ours), "{}", text);
+            let reread = serde_json::from_str::<Oracle>(&printed);
+            prop_assert!(
+                reread
+                    .as_ref()
+                    .is_ok_and(|reread| same_document(ours, reread)),
+                "serde_json reads {printed:?} otherwise"
+            );
+            if !has_float(ours) {
+                prop_assert_eq!(printed, theirs.to_string(), "{}", text);
+            }
+            Ok(true)
+        }
+        (Err(_), Err(_)) => Ok(false),
+        (Ok(ours), Err(e)) => Err(TestCaseError::fail(format!(
+            "{text:?}: accepted as {ours}, serde_json says {e}"
+        ))),
+        (Err(e), Ok(theirs)) => Err(TestCaseError::fail(format!(
+            "{text:?}: refused ({e}), serde_json reads {theirs}"
+        ))),
+    }
+}
+
+/// Near-JSON at the byte level: the grammar's own characters (digits, signs, exponents,
+/// escapes, surrogate halves, controls, whitespace JSON does and does not allow) in any order.
+fn json_bytes() -> impl Strategy<Value = String> {
+    const PIECES: &[&str] = &[
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"",
+        "\\",
+        "\\u",
+        "\\\"",
+        "\\n",
+        "\\x",
+        "d8",
+        "dc",
+        "00",
+        "ff",
+        "DB",
+        "FF",
+        "\\ud83d",
+        "\\ude00",
+        "\\ud800",
+        "\\udc00",
+        "\\u00e9",
+        "0",
+        "1",
+        "9",
+        "-",
+        "+",
+        ".",
+        "e",
+        "E",
+        "e+",
+        "e-",
+        " ",
+        "\t",
+        "\n",
+        "\r",
+        "\u{b}",
+        "\u{c}",
+        "\u{a0}",
+        "\u{feff}",
+        "\u{0}",
+        "\u{1f}",
+        "\u{7f}",
+        "é",
+        "😀",
+        "a",
+        "null",
+        "true",
+        "false",
+        "nul",
+        "tru",
+        "\"k\":",
+        "1e308",
+        "1e309",
+        "17976931348623158",
+        "1e-400",
+        "00",
+        "-0",
+    ];
+    prop_oneof![
+        2 => vec(select(PIECES), 0..24).prop_map(|pieces| pieces.concat()),
+        1 => vec(any::<u8>(), 0..48).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+        1 => vec(prop_oneof![Just(b'['), Just(b'{'), Just(b'"'), 0x20u8..0x7f], 0..48)
+            .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+    ]
+}
+
+/// Numbers, mostly at the edges: zeros, signs, long mantissas, exponents near the f64
+/// range's ends and right at the overflow threshold's digits.
+fn number_text() -> impl Strategy<Value = String> {
+    const NEAR_MAX: &[&str] = &[
+        "17976931348623157",
+        "17976931348623158",
+        "1797693134862315807937289714053",
+        "17976931348623158079372897140530341507993413271003782693617377898044496829276475094664",
+        "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792",
+        "1",
+        "9",
+        "5",
+        "2470328229206232720882",
+    ];
+    let edge = (any::<bool>(), select(NEAR_MAX), "[0-9]{0,40}", 300i64..320).prop_map(
+        |(negative, digits, tail, scale)| {
+            let sign = if negative { "-" } else { "" };
+            format!("{sign}0.{digits}{tail}e{scale}")
+        },
+    );
+    let tiny =
+        (select(NEAR_MAX), -340i64..-300).prop_map(|(digits, scale)| format!("0.{digits}e{scale}"));
+    let free = (
+        any::<bool>(),
+        "(0|[1-9][0-9]{0,25})",
+        prop::option::of("[0-9]{1,25}"),
+        prop::option::of(("[eE]", "[+-]?", "[0-9]{1,4}")),
+    )
+        .prop_map(|(negative, int, frac, exp)| {
+            let mut text = String::from(if negative { "-" } else { "" });
+            text.push_str(&int);
+            if let Some(frac) = frac {
+                text.push('.');
+                text.push_str(&frac);
+            }
+            if let Some((e, sign, digits)) = exp {
+                text.push_str(&e);
+                text.push_str(&sign);
+                text.push_str(&digits);
+            }
+            text
+        });
+    prop_oneof![2 => edge, 1 => tiny, 3 => free, 1 => any::<f64>().prop_map(|f| format!("{f:e}"))]
+}
+
+/// Documents serde_json writes (compact and pretty), from its own values: every string,
+/// integer and float it can hold.
+fn oracle_document() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just(Oracle::Null),
+        any::<bool>().prop_map(Oracle::Bool),
+        any::<i64>().prop_map(Oracle::from),
+        any::<u64>().prop_map(Oracle::from),
+        any::<f64>().prop_map(Oracle::from),
+        any_text().prop_map(Oracle::String),
+    ];
+    let value = leaf.prop_recursive(5, 40, 6, |inner| {
+        prop_oneof![
+            vec(inner.clone(), 0..6).prop_map(Oracle::Array),
+            vec((any_text(), inner), 0..6)
+                .prop_map(|entries| Oracle::Object(entries.into_iter().collect())),
+        ]
+    });
+    (value, any::<bool>()).prop_map(|(value, pretty)| {
+        if pretty {
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        } else {
+            value.to_string()
+        }
+    })
+}
+
+#[test]
+fn json_parser_accepts_exactly_what_serde_json_accepts() {
+    on_big_stack(|| {
+        let accepted = Cell::new(0u32);
+        let input = prop_oneof![
+            3 => json_bytes(),
+            2 => raw_json_text(),
+            2 => number_text(),
+            1 => number_text().prop_map(|n| format!("[{n}, {{\"n\": {n}}}]")),
+        ];
+        check("json::parse against serde_json (any text)", input, |text| {
+            if agrees_with_serde_json(&text)? {
+                accepted.set(accepted.get() + 1);
+            }
+            Ok(())
+        });
+        println!("  accepted by both: {}", accepted.get());
+        assert!(accepted.get() > cases() / 10);
+    });
+}
+
+#[test]
+fn json_documents_read_and_print_as_serde_json_does() {
+    on_big_stack(|| {
+        let input = prop_oneof![
+            2 => oracle_document(),
+            1 => json_value().prop_map(|v| v.to_string()),
+        ];
+        check(
+            "json::parse against serde_json (documents)",
+            input,
+            |text| {
+                prop_assert!(agrees_with_serde_json(&text)?, "refused by both: {text}");
+                Ok(())
+            },
+        );
+    });
+}
+
+#[test]
+fn json_corner_cases_agree_with_serde_json() {
+    let mut cases: Vec<String> = [
+        "",
+        " ",
+        "null",
+        "nul",
+        "-",
+        "-0",
+        "-0.0",
+        "0",
+        "01",
+        "-01",
+        "1.",
+        ".5",
+        "1e",
+        "1e+",
+        "1E-3",
+        "1.5E-3",
+        "1e999",
+        "-1e999",
+        "1e-999",
+        "0e999999999999",
+        "1e308",
+        "1.8e308",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "1.7976931348623159e308",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\\ud800\\u0041\"",
+        "\"\\u00e9\"",
+        "\"\\/\"",
+        "\"\\x\"",
+        "\"\u{1}\"",
+        "\"\u{7f}\"",
+        "\u{feff}1",
+        "[1,]",
+        "{\"a\":1,}",
+        "[1 2]",
+        "{\"a\" 1}",
+        "{1:2}",
+        "[",
+        "]",
+        "{",
+        "{\"a\":1,\"a\":2}",
+        "{\"b\":1,\"a\":2,\"b\":3}",
+        " \t\n\r1\r\n\t ",
+        "\u{b}1",
+        "1 x",
+        "\"a\"\"b\"",
+        "[]",
+        "{}",
+        "[[]]",
+        "true false",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    for depth in [126, 127, 128, 129] {
+        cases.push(format!("{}{}", "[".repeat(depth), "]".repeat(depth)));
+        cases.push(format!("{}1{}", "{\"a\":".repeat(depth), "}".repeat(depth)));
+    }
+    let (threshold, below) = (
+        "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792",
+        "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791",
+    );
+    for digits in [threshold, below] {
+        cases.push(digits.to_owned());
+        cases.push(format!("-{digits}.0"));
+        cases.push(format!("0.{digits}e309"));
+        cases.push(format!("{}.{}e308", &digits[..1], &digits[1..]));
+    }
+    let run = move || {
+        for text in &cases {
+            agrees_with_serde_json(text).unwrap_or_else(|e| panic!("{e}"));
+        }
+    };
+    std::thread::Builder::new()
+        .stack_size(64 << 20)
+        .spawn(run)
+        .expect("spawn")
+        .join()
+        .expect("agrees");
+}
+
+#[test]
+fn numbers_print_in_plain_decimal_as_a_float_does() {
+    check(
+        "manifest number text against f64 Display",
+        any::<f64>().prop_filter("finite", |f| f.is_finite()),
+        |f| {
+            // The shortest digits that read back as `f`, in both notations a JSON writer uses.
+            for text in [format!("{f:e}"), format!("{f:?}")] {
+                let manifest = Manifest::from_json(&format!("{{\"block\": {{\"name\": {text}}}}}"))
+                    .map_err(TestCaseError::fail)?;
+                prop_assert_eq!(&manifest.block.name, &f.to_string(), "{}", text);
+            }
+            Ok(())
+        },
+    );
+}
