@@ -1817,7 +1817,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hostile_object_with_100k_keys_is_quick() {
+    fn a_hostile_object_with_100k_keys_parses_with_every_key_found() {
         let keys: Vec<String> = (0..100_000)
             .map(|i| format!("k{:06}", (i * 7919) % 100_000))
             .collect();
@@ -1830,14 +1830,14 @@ mod tests {
                 .join(",")
         );
         assert!(text.len() > 1_000_000);
-        let started = std::time::Instant::now();
+        // Not timed (numbers belong in benchmarks): work quadratic in the keys would keep
+        // this test busy for minutes instead of a fraction of a second.
         let value = ok(&text);
         let map = value.as_object().expect("an object");
         for (i, key) in keys.iter().enumerate().step_by(97) {
             assert_eq!(map.get(key), Some(&Value::from(i)), "{key}");
         }
         assert_eq!(map.keys().next(), Some(&keys[0]), "document order");
-        let parse_and_look_up = started.elapsed();
 
         // The same key 100k times: one entry, the last value.
         let text = format!(
@@ -1847,19 +1847,10 @@ mod tests {
                 .collect::<Vec<_>>()
                 .join(",")
         );
-        let started = std::time::Instant::now();
         assert_eq!(ok(&text).to_string(), r#"{"k":99999}"#);
         // And 100k keys collected from code (what `rest` does with a PHP list).
         let map: Map = keys.iter().map(|k| (k.clone(), Value::Null)).collect();
         assert_eq!(map.len(), 100_000);
-        let repeated_and_collected = started.elapsed();
-        // Quadratic work would take minutes. A release build takes about 0.2 s for each
-        // part here; a debug build several times that, more on a busy machine.
-        let limit = if cfg!(debug_assertions) { 4.0 } else { 1.0 };
-        assert!(
-            parse_and_look_up.as_secs_f64() < limit && repeated_and_collected.as_secs_f64() < limit,
-            "{parse_and_look_up:?}, {repeated_and_collected:?}"
-        );
     }
 
     #[test]

@@ -1180,7 +1180,7 @@ mod tests {
     }
 
     #[test]
-    fn a_batch_answer_with_100k_results_and_errors_is_quick() {
+    fn a_batch_answer_with_100k_results_and_errors_in_reverse_order() {
         // 2.5 MiB: a list of results and an object of errors whose keys come in descending
         // order, each one sorting before all the earlier ones.
         let results = vec!["1"; 100_000].join(",");
@@ -1192,9 +1192,9 @@ mod tests {
             r#"{{"result":{{"result":[{results}],"result_error":{{{}}}}}}}"#,
             errors.join(",")
         );
-        let started = std::time::Instant::now();
+        // Not timed (numbers belong in benchmarks): sorting the errors by inserting each into
+        // a sorted list, as this once did, kept it busy six times longer.
         let answer: Result<BatchAnswer<Map>, _> = parse_batch(200, &body);
-        let elapsed = started.elapsed();
         let answer = match answer {
             Ok(a) => a,
             Err(e) => panic!("{e:?}"),
@@ -1211,10 +1211,6 @@ mod tests {
             ("c000000".into(), RestError::AccessDenied)
         );
         assert!(answer.errors.windows(2).all(|w| w[0].0 < w[1].0));
-        // About 1 s in a debug build; sorting the errors by inserting each into a sorted
-        // list took about 6 s. Generous for a busy machine.
-        let limit = if cfg!(debug_assertions) { 4.0 } else { 1.0 };
-        assert!(elapsed.as_secs_f64() < limit, "{elapsed:?}");
     }
 
     #[test]
