@@ -98,7 +98,9 @@ return {
   fieldAt: b.fieldAt,
   startedAt: b.startedAt,
   heapPeak: b.heapPeak,
-  wasmMemory: b.wasm && b.wasm.memory ? b.wasm.memory.buffer.byteLength : 0,
+  // The release build shortens export names: the memory is found by its type.
+  wasmMemory: ((m) => (m ? m.buffer.byteLength : -1))(
+    b.wasm && Object.values(b.wasm).find((v) => v instanceof WebAssembly.Memory)),
   htmlAt: nav ? nav.responseEnd : -1,
   wasmAt: end((e) => e.name.endsWith(".wasm")),
   restAt: end((e) => e.name.includes("/rest/")),
@@ -209,7 +211,10 @@ async fn one_run(s: &Session, block: &Fixture, n: usize) -> Result<Run> {
         save_refreshes: refreshes_after - refreshes_before,
         heap_peak: number(&open, "heapPeak")? as u64,
         heap_before,
-        wasm_memory: number(&open, "wasmMemory")? as u64,
+        wasm_memory: match number(&open, "wasmMemory")? {
+            bytes if bytes > 0.0 => bytes as u64,
+            _ => return Err(Error::new("the app's wasm exports no memory to measure")),
+        },
         loaded,
     })
 }
