@@ -236,9 +236,10 @@ fn group_sections(
 }
 
 /// The editor: header, body and footer, plain DOM built once (see `node`) and
-/// kept up to date by a few effects over the state declared first. It lives as
-/// long as the reactive owner it is built in.
-pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
+/// kept up to date by a few effects over the state declared first. Its state
+/// lives as long as the reactive owner it is built in, its listeners and
+/// effects as long as the returned [`Keep`].
+pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> (Keep, [Element; 3]) {
     let lang = use_lang();
     let can_edit = loaded.access.can_edit_content();
     let read_only = !can_edit;
@@ -285,9 +286,8 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
         });
     }
 
-    // In a local store the session leaves the handlers below `Copy`.
-    let stored_session = StoredValue::new_local(session.clone());
-    let start_save = move || {
+    let save_session = session.clone();
+    let start_save: Rc<dyn Fn()> = Rc::new(move || {
         if !can_edit
             || saving.get_untracked()
             || changes.get_untracked() == 0
@@ -297,7 +297,7 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
         }
         let snapshot = values
             .with_value(|values| values.iter().map(|v| v.get_untracked()).collect::<Vec<_>>());
-        let session = stored_session.get_value();
+        let session = save_session.clone();
         let form_now = form.get_untracked();
         saving.set(true);
         spawn_local(async move {
@@ -314,7 +314,7 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
             saving.try_set(false);
             retrying.try_set(false);
         });
-    };
+    });
     let discard = move || {
         form.with_untracked(|form| {
             values.with_value(|values| {
@@ -325,12 +325,15 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
         });
         outcome.set(None);
     };
-    let close_now = move || stored_session.with_value(|s| s.bridge.close_application());
+    let bridge = session.bridge.clone();
+    let close_now: Rc<dyn Fn()> = Rc::new(move || bridge.close_application());
     // "Close without saving" is the user dropping the edits: the kept draft goes too.
-    let stored_key = StoredValue::new(draft_key);
-    let close_discarding = move || {
-        stored_key.with_value(|key| browser::unstore(key));
-        close_now();
+    let close_discarding = {
+        let close_now = close_now.clone();
+        move || {
+            browser::unstore(&draft_key);
+            close_now();
+        }
     };
     let request_close = move || {
         if changes.get_untracked() > 0 {
@@ -341,12 +344,13 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
     };
 
     let window = window();
+    let save_on_keys = start_save.clone();
     keep.on(&window, "keydown", move |event: Event| {
         let event: KeyboardEvent = event.unchecked_into();
         let key = event.key().to_ascii_lowercase();
         if (event.ctrl_key() || event.meta_key()) && key == "s" {
             event.prevent_default();
-            start_save();
+            save_on_keys();
         }
         if key == "escape" {
             confirm_close.try_set(false);
@@ -395,9 +399,10 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
         ));
     }
     let fields = el("form", &[("class", "fields")]);
+    let save_on_submit = start_save.clone();
     keep.on(&fields, "submit", move |event| {
         event.prevent_default();
-        start_save();
+        save_on_submit();
     });
     let changed = |index: usize, value: RwSignal<FieldValue>| {
         Signal::derive(move || {
@@ -447,7 +452,8 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
         ],
     );
     let retry = button("btn btn-link", "retry", tr(lang, Msg::Retry));
-    keep.on(&retry, "click", move |_| start_save());
+    let save_again = start_save.clone();
+    keep.on(&retry, "click", move |_| save_again());
     let spinner = el(
         "span",
         &[("class", "spinner small"), ("aria-hidden", "true")],
@@ -516,7 +522,6 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
             _ => confirm.remove(),
         }
     });
-    StoredValue::new_local(keep);
 
     let header_part = el("header", &[("class", "app-header")]);
     for part in header(lang, &session, &loaded) {
@@ -530,5 +535,5 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> [Element; 3] {
     for part in &footer {
         append(&footer_part, &[part]);
     }
-    [header_part, main_part, footer_part]
+    (keep, [header_part, main_part, footer_part])
 }

@@ -8,6 +8,7 @@ mod node;
 
 pub use app_page::SettingsApp;
 
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use leptos::prelude::*;
@@ -227,16 +228,18 @@ fn start_problem(lang: Lang, screen: &Screen) -> Option<(&'static str, String)> 
 }
 
 /// The editor's page mounted in a parent element. Dropping it takes the page
-/// down: its elements, and with its reactive owner every signal, effect and
-/// listener.
+/// down: its elements, its listeners and effects, and with its reactive owner
+/// every signal.
 pub struct MountedApp {
-    root: Element,
-    _owner: Owner,
+    page: Rc<Page>,
 }
 
 impl Drop for MountedApp {
     fn drop(&mut self) {
-        self.root.remove();
+        self.page.unmounted.set(true);
+        // The screen's listeners hold the page: dropping them ends that cycle.
+        self.page.shown.take();
+        self.page.root.remove();
     }
 }
 
@@ -244,38 +247,56 @@ impl Drop for MountedApp {
 ///
 /// The page is plain DOM driven by Leptos signals (see `node`), not a `view!`
 /// tree: every `view!` type brings its own copy of Leptos' renderer into the
-/// wasm, and this bundle has a download budget.
+/// wasm, and this bundle has a download budget. For the same reason nothing
+/// here is kept in Leptos' thread-checked local storage: what is not `Send`
+/// (elements, listeners, the session) is owned by [`Page`] and the screen.
 pub fn mount_app(parent: &Element, platform: Platform) -> MountedApp {
     // Tasks and effects run on wasm-bindgen-futures' queue. An error only means that
     // it was set up already (tests mount many times).
     let _ = any_spawner::Executor::init_wasm_bindgen();
     let owner = Owner::new();
-    let root = owner.with(|| app(platform));
-    let _ = parent.append_child(&root);
-    MountedApp {
-        root,
-        _owner: owner,
-    }
+    let keep = Keep::default();
+    let lang = owner.with(|| provide_ui_lang(&keep));
+    let page = Rc::new(Page {
+        root: el("div", &[("class", "app")]),
+        owner,
+        _keep: keep,
+        lang,
+        platform,
+        shown: RefCell::new(None),
+        starts: Cell::new(0),
+        unmounted: Cell::new(false),
+    });
+    let _ = parent.append_child(&page.root);
+    page.clone().again(None);
+    MountedApp { page }
 }
 
-/// Starts (or restarts) the page: `None` starts over, a session loads its block again.
-type Again = Rc<dyn Fn(Option<Rc<Session>>)>;
+/// The editor's page: one screen at a time in `root`.
+struct Page {
+    root: Element,
+    /// The page's reactive owner; each screen gets one of its own below it.
+    owner: Owner,
+    _keep: Keep,
+    lang: RwSignal<Lang>,
+    platform: Platform,
+    /// The screen on show: its owner (its signals) and its listeners and effects.
+    shown: RefCell<Option<(Owner, Keep)>>,
+    /// Counts starts, so that a start overtaken by a later one is not shown.
+    starts: Cell<u32>,
+    unmounted: Cell<bool>,
+}
 
-fn app(platform: Platform) -> Element {
-    let keep = Keep::default();
-    let lang = provide_ui_lang(&keep);
-
-    // `None` while starting or loading again. Set by plain tasks rather than a resource:
-    // the async resource machinery is a sizeable part of the wasm.
-    let screen = RwSignal::new_local(None::<Screen>);
-    let platform = StoredValue::new_local(platform);
-    let again: Again = Rc::new(move |session: Option<Rc<Session>>| {
-        screen.set(None);
-        let platform = platform.get_value();
+impl Page {
+    /// Starts over (`None`) or loads a session's block again, showing "loading" meanwhile.
+    fn again(self: Rc<Self>, session: Option<Rc<Session>>) {
+        let ticket = self.starts.get().wrapping_add(1);
+        self.starts.set(ticket);
+        self.show(None);
         spawn_local(async move {
             let mut next = match session {
                 Some(session) => load(session).await,
-                None => start(platform, lang).await,
+                None => start(self.platform.clone(), self.lang).await,
             };
             if let Screen::AppPage(_) = next {
                 next = match crate::browser::load_settings_bundle().await {
@@ -283,80 +304,81 @@ fn app(platform: Platform) -> Element {
                     Err(_) => Screen::SettingsFailed,
                 };
             }
-            screen.try_set(Some(next));
+            if self.starts.get() == ticket {
+                self.show(Some(next));
+            }
         });
-    });
-    again(None);
+    }
 
-    let root = el("div", &[("class", "app")]);
-    let shown = root.clone();
-    // Each screen is built in an owner of its own, dropped (with the screen's state and
-    // listeners) when the next one comes.
-    let screen_owner = StoredValue::new_local(None::<Owner>);
-    keep.effect(move || {
-        let now = screen.get();
-        screen_owner.set_value(None);
-        shown.set_text_content(None);
+    /// Replaces the screen on show, dropping the old one's state and listeners.
+    fn show(self: &Rc<Self>, screen: Option<Screen>) {
+        if self.unmounted.get() {
+            return;
+        }
+        self.shown.take();
+        self.root.set_text_content(None);
         set_flag(
-            &shown,
+            &self.root,
             "hidden",
-            matches!(now, Some(Screen::HandedToSettings)),
+            matches!(screen, Some(Screen::HandedToSettings)),
         );
-        let owner = Owner::new();
-        let parts = owner.with(|| untrack(|| screen_parts(lang.get_untracked(), now, &again)));
+        let owner = self.owner.with(Owner::new);
+        let lang = self.lang.get_untracked();
+        let (keep, parts) = owner.with(|| untrack(|| self.screen_parts(lang, screen)));
         for part in &parts {
-            append(&shown, &[part]);
+            append(&self.root, &[part]);
         }
-        screen_owner.set_value(Some(owner));
-    });
-    StoredValue::new_local(keep);
-    root
-}
+        self.shown.replace(Some((owner, keep)));
+    }
 
-/// What a screen shows.
-fn screen_parts(lang: Lang, screen: Option<Screen>, again: &Again) -> Vec<Element> {
-    let Some(screen) = screen else {
-        return vec![loading(lang)];
-    };
-    match screen {
-        Screen::Standalone => vec![standalone(lang)],
-        failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed) => {
-            let (title, text) = start_problem(lang, &failed).unwrap_or_default();
-            let keep = Keep::default();
-            // The editor may answer a second time (it was busy, or the slider was still
-            // loading): asking again costs nothing.
-            let retry = button("btn btn-primary", "retry-start", tr(lang, Msg::Retry));
-            let again = again.clone();
-            keep.on(&retry, "click", move |_| again(None));
-            let actions = el("div", &[("class", "actions")]);
-            append(&actions, &[&retry]);
-            StoredValue::new_local(keep);
-            vec![problem(title, &text), actions]
-        }
-        bad @ Screen::BadContext(_) => {
-            let (title, text) = start_problem(lang, &bad).unwrap_or_default();
-            vec![problem(title, &text)]
-        }
-        Screen::LoadFailed(session, err) => {
-            let text = messages::rest_error(lang, &err);
-            let keep = Keep::default();
-            let retry = button("btn btn-primary", "retry-load", tr(lang, Msg::Retry));
-            let again = again.clone();
-            let failed_in = session.clone();
-            keep.on(&retry, "click", move |_| again(Some(failed_in.clone())));
-            let close = text_el(
-                "button",
-                &[("type", "button"), ("class", "btn btn-light")],
-                tr(lang, Msg::Close),
-            );
-            keep.on(&close, "click", move |_| session.bridge.close_application());
-            let actions = el("div", &[("class", "actions")]);
-            append(&actions, &[&retry, &close]);
-            StoredValue::new_local(keep);
-            vec![problem(tr(lang, Msg::LoadErrorTitle), &text), actions]
-        }
-        Screen::AppPage(_) | Screen::HandedToSettings => Vec::new(),
-        Screen::Ready(session, loaded) => editor::editor(session, loaded).into(),
+    /// What a screen shows, and the listeners and effects that keep it working.
+    fn screen_parts(self: &Rc<Self>, lang: Lang, screen: Option<Screen>) -> (Keep, Vec<Element>) {
+        let keep = Keep::default();
+        let Some(screen) = screen else {
+            return (keep, vec![loading(lang)]);
+        };
+        let parts = match screen {
+            Screen::Standalone => vec![standalone(lang)],
+            failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed) => {
+                let (title, text) = start_problem(lang, &failed).unwrap_or_default();
+                // The editor may answer a second time (it was busy, or the slider was still
+                // loading): asking again costs nothing.
+                let retry = button("btn btn-primary", "retry-start", tr(lang, Msg::Retry));
+                let page = self.clone();
+                keep.on(&retry, "click", move |_| page.clone().again(None));
+                let actions = el("div", &[("class", "actions")]);
+                append(&actions, &[&retry]);
+                vec![problem(title, &text), actions]
+            }
+            bad @ Screen::BadContext(_) => {
+                let (title, text) = start_problem(lang, &bad).unwrap_or_default();
+                vec![problem(title, &text)]
+            }
+            Screen::LoadFailed(session, err) => {
+                let text = messages::rest_error(lang, &err);
+                let retry = button("btn btn-primary", "retry-load", tr(lang, Msg::Retry));
+                let page = self.clone();
+                let failed_in = session.clone();
+                keep.on(&retry, "click", move |_| {
+                    page.clone().again(Some(failed_in.clone()));
+                });
+                let close = text_el(
+                    "button",
+                    &[("type", "button"), ("class", "btn btn-light")],
+                    tr(lang, Msg::Close),
+                );
+                keep.on(&close, "click", move |_| session.bridge.close_application());
+                let actions = el("div", &[("class", "actions")]);
+                append(&actions, &[&retry, &close]);
+                vec![problem(tr(lang, Msg::LoadErrorTitle), &text), actions]
+            }
+            Screen::AppPage(_) | Screen::HandedToSettings => Vec::new(),
+            Screen::Ready(session, loaded) => {
+                let (editor_keep, parts) = editor::editor(session, loaded);
+                return (editor_keep, parts.into());
+            }
+        };
+        (keep, parts)
     }
 }
 
