@@ -1,11 +1,11 @@
-//! Plain DOM building for the editor's form.
+//! Plain DOM building for the editor's page: start-up screens and the editor.
 //!
 //! `view!` gives every element, attribute and closure its own type, and every
-//! type its own copy of Leptos' rendering code in the wasm. The form repeats a
+//! type its own copy of Leptos' rendering code in the wasm. The page repeats a
 //! few shapes many times over, so it is built with these few non-generic
 //! helpers instead: static structure as attribute lists, reactive parts as
-//! effects, input through event listeners. Both live exactly as long as the
-//! [`Keep`] that made them.
+//! effects over Leptos signals, input through event listeners. Both live
+//! exactly as long as the [`Keep`] that made them.
 
 use std::cell::RefCell;
 
@@ -20,7 +20,9 @@ struct Listener {
 }
 
 /// Owns the listeners and effects of a built piece of DOM; dropping it
-/// detaches them. A view keeps it in a `StoredValue`, so it goes with the view.
+/// detaches them. The editor's page holds the screen's `Keep` beside the
+/// screen's reactive owner (`ui::Page`); a `view!` component keeps it in a
+/// `StoredValue`, so that it goes with the component.
 #[derive(Default)]
 pub struct Keep {
     listeners: RefCell<Vec<Listener>>,
