@@ -2,9 +2,10 @@
 # trunk's post_build hook (Trunk.toml): runs in the workspace on trunk's staging directory,
 # just before it becomes dist/.
 # - release: drops unused stream exports and shortens the names the wasm and its glue share
-#   (scripts/rename-wasm-names.mjs: about 5 KiB less gzip for the editor), minifies the wasm-bindgen glue with terser (trunk minifies only its own assets;
-#   about 2.1 KiB less gzip for the editor), then writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next to
-#   every file a browser downloads, for hosts that serve precompressed files (deploy/nginx:
+#   (scripts/rename-wasm-names.mjs: about 5.9 KiB less gzip for the editor), minifies the
+#   wasm-bindgen glue with terser (trunk minifies only its own assets; about 2.1 KiB less gzip),
+#   then writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next to every file a browser
+#   downloads, for hosts that serve precompressed files (deploy/nginx:
 #   gzip_static, brotli_static). Compressing once at build time costs nothing per request and
 #   allows the slowest, smallest settings.
 # - debug (trunk serve): trunk appends an inline live-reload script, which the page's CSP
@@ -31,16 +32,17 @@ done
 # import), so it can change after trunk wrote the page; the other scripts carry integrity and
 # are left alone.
 shopt -s nullglob
+# The wasm features rustc turns on by default, as index.html gives them to trunk's wasm-opt.
+features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
+  --enable-mutable-globals --enable-reference-types --enable-multivalue)
 glues=0
 for wasm in "$stage"/*_bg.wasm; do
   glue="${wasm%_bg.wasm}.js"
   [ -f "$glue" ] || { echo "post-build: no glue $glue for $wasm" >&2; exit 1; }
   # Leptos always links server functions' browser side, whose wasm-streams dependency exports
   # three stream classes to JS; a client-only app never calls them. Dropping those exports lets
-  # their code go (about 1.5 KiB gzip). Then the shared names are shortened and the result is
-  # optimised again (as index.html's trunk run does, with the same features).
-  features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-    --enable-mutable-globals --enable-reference-types --enable-multivalue)
+  # their code go (about 1.7 KiB gzip), in one more -Os run; then the shared names are
+  # shortened.
   wasm-opt "$wasm" "${features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
     -Os --converge --low-memory-unused --output "$wasm.min"
   # Once, not under --converge: each run prints its renames.

@@ -14,16 +14,10 @@
 // Usage: node rename-wasm-names.mjs NAMES.json GLUE.js [--drop-class NAME]...
 import { readFileSync, writeFileSync } from "node:fs";
 
-let [namesFile, glueFile, ...rest] = process.argv.slice(2);
-const dropClasses = [];
-for (let i = 0; i < rest.length; i += 2) {
-  if (rest[i] !== "--drop-class" || !rest[i + 1]) {
-    namesFile = undefined;
-    break;
-  }
-  dropClasses.push(rest[i + 1]);
-}
-if (!namesFile || !glueFile) {
+const [namesFile, glueFile, ...rest] = process.argv.slice(2);
+const dropClasses = rest.filter((_, i) => i % 2 === 1);
+const wellFormed = rest.length % 2 === 0 && rest.every((arg, i) => i % 2 === 1 || arg === "--drop-class");
+if (!namesFile || !glueFile || !wellFormed) {
   console.error("usage: node rename-wasm-names.mjs NAMES.json GLUE.js [--drop-class NAME]...");
   process.exit(2);
 }

@@ -264,7 +264,6 @@ pub fn mount_app(parent: &Element, platform: Platform) -> MountedApp {
         lang,
         platform,
         shown: RefCell::new(None),
-        starts: Cell::new(0),
         unmounted: Cell::new(false),
     });
     let _ = parent.append_child(&page.root);
@@ -282,16 +281,13 @@ struct Page {
     platform: Platform,
     /// The screen on show: its owner (its signals) and its listeners and effects.
     shown: RefCell<Option<(Owner, Keep)>>,
-    /// Counts starts, so that a start overtaken by a later one is not shown.
-    starts: Cell<u32>,
     unmounted: Cell<bool>,
 }
 
 impl Page {
-    /// Starts over (`None`) or loads a session's block again, showing "loading" meanwhile.
+    /// Starts over (`None`) or loads a session's block again, showing "loading" meanwhile
+    /// (which also takes away the button that asked, so starts never overlap).
     fn again(self: Rc<Self>, session: Option<Rc<Session>>) {
-        let ticket = self.starts.get().wrapping_add(1);
-        self.starts.set(ticket);
         self.show(None);
         spawn_local(async move {
             let mut next = match session {
@@ -304,13 +300,13 @@ impl Page {
                     Err(_) => Screen::SettingsFailed,
                 };
             }
-            if self.starts.get() == ticket {
-                self.show(Some(next));
-            }
+            self.show(Some(next));
         });
     }
 
-    /// Replaces the screen on show, dropping the old one's state and listeners.
+    /// Replaces the screen on show, dropping the old one's state and listeners. Once the
+    /// page is unmounted a load that finishes late builds nothing (the page itself goes
+    /// with that last task).
     fn show(self: &Rc<Self>, screen: Option<Screen>) {
         if self.unmounted.get() {
             return;
