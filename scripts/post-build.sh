@@ -1,11 +1,9 @@
 #!/usr/bin/env bash
 # trunk's post_build hook (Trunk.toml): runs in the workspace on trunk's staging directory,
 # just before it becomes dist/.
-# - release: drops unused stream exports and shortens the names the wasm and its glue share
-#   (scripts/rename-wasm-names.mjs: about 5.9 KiB less gzip for the editor), minifies the
-#   wasm-bindgen glue with terser (trunk minifies only its own assets; about 2.1 KiB less gzip),
-#   then writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next to every file a browser
-#   downloads, for hosts that serve precompressed files (deploy/nginx:
+# - release: minifies the wasm-bindgen glue with terser (trunk minifies only its own assets;
+#   about 2.1 KiB less gzip), then writes NAME.gz (gzip -9) and NAME.br (brotli -q 11) next
+#   to every file a browser downloads, for hosts that serve precompressed files (deploy/nginx:
 #   gzip_static, brotli_static). Compressing once at build time costs nothing per request and
 #   allows the slowest, smallest settings.
 # - debug (trunk serve): trunk appends an inline live-reload script, which the page's CSP
@@ -20,38 +18,21 @@ if [ "${TRUNK_PROFILE:-}" != release ]; then
   exit 0
 fi
 
-for tool in brotli terser wasm-opt node; do
+for tool in brotli terser; do
   if ! command -v "$tool" >/dev/null; then
     echo "post-build: $tool is missing (scripts/setup.sh installs it)" >&2
     exit 1
   fi
 done
 
-# Each wasm-bindgen glue (NAME.js beside NAME_bg.wasm: the editor's and the settings bundle's)
-# is an ES module loaded without an integrity attribute (Trunk.toml pattern_script, a dynamic
-# import), so it can change after trunk wrote the page; the other scripts carry integrity and
-# are left alone.
+# Each wasm-bindgen glue (NAME.js beside NAME_bg.wasm: the editor's and the settings bundle's).
+# Only minified: what wasm-bindgen wrote is never rewritten, so the glue and the wasm always
+# match whatever wasm-bindgen's layout is.
 shopt -s nullglob
-# The wasm features rustc turns on by default, as index.html gives them to trunk's wasm-opt.
-features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
-  --enable-mutable-globals --enable-reference-types --enable-multivalue)
 glues=0
 for wasm in "$stage"/*_bg.wasm; do
   glue="${wasm%_bg.wasm}.js"
   [ -f "$glue" ] || { echo "post-build: no glue $glue for $wasm" >&2; exit 1; }
-  # Leptos always links server functions' browser side, whose wasm-streams dependency exports
-  # three stream classes to JS; a client-only app never calls them. Dropping those exports lets
-  # their code go (about 1.7 KiB gzip), in one more -Os run; then the shared names are
-  # shortened.
-  wasm-opt "$wasm" "${features[@]}" --remove-exports --pass-arg='remove-exports@*intounderlying*' \
-    -Os --converge --low-memory-unused --output "$wasm.min"
-  # Once, not under --converge: each run prints its renames.
-  wasm-opt "$wasm.min" "${features[@]}" --minify-imports-and-exports-and-modules \
-    --output "$wasm.min" >"$wasm.names"
-  node scripts/rename-wasm-names.mjs "$wasm.names" "$glue" --drop-class IntoUnderlyingByteSource \
-    --drop-class IntoUnderlyingSink --drop-class IntoUnderlyingSource
-  mv "$wasm.min" "$wasm"
-  rm "$wasm.names"
   terser "$glue" --module --compress --mangle --output "$glue.min"
   mv "$glue.min" "$glue"
   glues=$((glues + 1))

@@ -16,8 +16,9 @@ use e2e::{
 };
 use serde_json::{json, Value};
 
-/// Everything the page downloads, gzip-compressed, at most (the issue's budget).
-const GZIP_BUDGET: u64 = 120 * 1024;
+/// Everything the editor page downloads, gzip-compressed, at most (issue #11: the named stack
+/// as its authors meant it, within 160 KiB).
+const GZIP_BUDGET: u64 = 160 * 1024;
 const OPEN_REST_BUDGET: usize = 1;
 const SAVE_REST_BUDGET: usize = 1;
 const SAVE_REFRESH_BUDGET: usize = 1;
