@@ -46,6 +46,11 @@ fn ActionBar(state: EditorState) -> impl IntoView {
         blocked,
         ..
     } = state;
+    // Signals rather than closures: they all share one copy of the attribute's code.
+    let saving = Signal::<bool>::from(saving);
+    let unchanged = Signal::derive(move || changes.get() == 0);
+    let save_held = Signal::derive(move || saving.get() || unchanged.get() || blocked.get() != 0);
+    let discard_held = Signal::derive(move || saving.get() || unchanged.get());
     let edit_buttons = state.can_edit.then(|| {
         view! {
             <button
@@ -53,7 +58,7 @@ fn ActionBar(state: EditorState) -> impl IntoView {
                 class="btn btn-primary"
                 id="save"
                 aria-keyshortcuts="Control+S Meta+S"
-                disabled=move || saving.get() || changes.get() == 0 || blocked.get() != 0
+                disabled=save_held
                 on:click=move |_| state.save()
             >
                 {move || tr(lang, if saving.get() { Msg::Saving } else { Msg::Save })}
@@ -62,7 +67,7 @@ fn ActionBar(state: EditorState) -> impl IntoView {
                 type="button"
                 class="btn btn-light"
                 id="discard"
-                disabled=move || saving.get() || changes.get() == 0
+                disabled=discard_held
                 on:click=move |_| state.discard()
             >
                 {tr(lang, Msg::Discard)}
@@ -76,7 +81,7 @@ fn ActionBar(state: EditorState) -> impl IntoView {
                 type="button"
                 class="btn btn-light"
                 id="close"
-                disabled=move || saving.get()
+                disabled=saving
                 on:click=move |_| state.request_close()
             >
                 {tr(lang, Msg::Close)}

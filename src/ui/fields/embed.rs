@@ -30,6 +30,7 @@ pub fn EmbedField(id: String, state: FieldState) -> impl IntoView {
             }
         })
     });
+    let shown: Signal<String> = typed.into();
     view! {
         <input
             id=id
@@ -38,8 +39,8 @@ pub fn EmbedField(id: String, state: FieldState) -> impl IntoView {
             type="url"
             autocomplete="off"
             spellcheck="false"
-            readonly=move || locked.get()
-            prop:value=move || typed.get()
+            readonly=locked
+            prop:value=shown
             on:input=move |event| {
                 let url = event_target_value(&event);
                 typed.set(url.clone());

@@ -10,10 +10,10 @@ use crate::core::model::FieldValue;
 pub fn IconField(id: String, state: FieldState) -> impl IntoView {
     let FieldState { value, locked, .. } = state;
     let hint_id = format!("{id}-hint");
-    let classes = move || match value.get() {
+    let classes = Signal::derive(move || match value.get() {
         FieldValue::Icon { classes } => classes,
         _ => String::new(),
-    };
+    });
     view! {
         <input
             id=id
@@ -22,7 +22,7 @@ pub fn IconField(id: String, state: FieldState) -> impl IntoView {
             type="text"
             autocomplete="off"
             spellcheck="false"
-            readonly=move || locked.get()
+            readonly=locked
             prop:value=classes
             on:input=move |event| value.set(FieldValue::Icon { classes: event_target_value(&event) })
         />

@@ -47,8 +47,8 @@ pub fn LinkField(id: String, state: FieldState) -> impl IntoView {
             <input
                 id=tab_id.clone()
                 type="checkbox"
-                disabled=move || locked.get()
-                prop:checked=move || value.with(|v| matches!(v, FieldValue::Link { new_tab: true, .. }))
+                disabled=locked
+                prop:checked=Signal::derive(move || value.with(|v| matches!(v, FieldValue::Link { new_tab: true, .. })))
                 on:change=move |event| {
                     let checked = event_target_checked(&event);
                     value.update(|v| {

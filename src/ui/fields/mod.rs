@@ -71,7 +71,7 @@ pub fn FieldEditor(index: usize, field: Field, state: FieldState) -> impl IntoVi
     view! {
         <div
             class="field"
-            class:field-changed=move || changed.get()
+            class:field-changed=changed
             data-key=field.key
             role=(!single).then_some("group")
             aria-labelledby=labelled_by
@@ -117,8 +117,8 @@ pub fn PartInput(
                 type=kind
                 autocomplete="off"
                 spellcheck=if kind == "url" { "false" } else { "true" }
-                readonly=move || locked.get()
-                prop:value=move || value.with(read)
+                readonly=locked
+                prop:value=Signal::derive(move || value.with(read))
                 on:input=move |event| {
                     let text = event_target_value(&event);
                     value.update(|v| write(v, text));
@@ -133,9 +133,10 @@ pub fn PartInput(
 pub fn Hint(
     id: String,
     text: Msg,
-    #[prop(optional)] hidden: Option<Signal<bool>>,
+    /// Shown always when not given.
+    #[prop(optional)]
+    hidden: Signal<bool>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let hidden = move || hidden.is_some_and(|hidden| hidden.get());
     view! { <p class="hint" id=id hidden=hidden>{tr(lang, text)}</p> }
 }

@@ -24,16 +24,17 @@ pub fn TextField(id: String, state: FieldState) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let text = Memo::new(move |_| value.with(text_of));
     // Plain text reads as text; markup is shown as source, with a word on why.
-    let markup = Memo::new(move |_| text.with(|text| text.contains('<')));
+    let markup = Signal::<bool>::from(Memo::new(move |_| text.with(|text| text.contains('<'))));
+    let shown: Signal<String> = text.into();
     view! {
         <textarea
             id=id
             aria-describedby=hint_id.clone()
             class="input textarea"
-            class:textarea-html=move || markup.get()
+            class:textarea-html=markup
             rows=move || text.with(|text| rows_for(text))
-            readonly=move || locked.get()
-            prop:value=move || text.get()
+            readonly=locked
+            prop:value=shown
             on:input=move |event| value.set(FieldValue::Text(event_target_value(&event)))
         ></textarea>
         <Hint id=hint_id text=Msg::TextHint hidden=Signal::derive(move || !markup.get())/>
