@@ -11,7 +11,9 @@ pub use app_page::SettingsApp;
 use std::rc::Rc;
 
 use leptos::either::EitherOf7;
+use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::tachys::view::{Mountable, Render};
 
 use crate::bridge::{Bridge, BridgeError, Host};
 use crate::browser::{detect_host, load_language, query_param, BrowserClock, FetchTransport};
@@ -257,20 +259,34 @@ pub fn App(platform: Platform) -> impl IntoView {
         open_page(platform.clone(), lang, retry.clone())
     });
     starter.dispatch_local(None);
-    let pending = starter.pending();
     let screen = starter.value();
     let handed = move || screen.with(|shown| matches!(shown, Some(Screen::HandedToSettings)));
-    // While a start runs its loading screen is shown, which also takes away the button
-    // that asked, so starts never overlap. Once the page is unmounted a start that ends
-    // late builds nothing: this view went with its owner.
-    view! {
-        <div class="app" hidden=handed>
-            {move || {
-                let shown = if pending.get() { None } else { screen.get() };
-                untrack(|| screen_view(shown, starter))
-            }}
-        </div>
-    }
+    let root = NodeRef::<Div>::new();
+    show_screens(root, starter);
+    view! { <div class="app" hidden=handed node_ref=root></div> }
+}
+
+/// Shows each screen in `root`, built afresh in place of the last. While a start runs its
+/// loading screen is shown, which also takes away the button that asked, so starts never
+/// overlap; once the page is unmounted a start that ends late builds nothing.
+///
+/// A `{move || ..}` child would patch a screen into the next of the same kind, which puts
+/// code to patch every element of every screen into the bundle (about 4 KiB gzip) for
+/// something that never happens. Each screen's state and listeners belong to the
+/// effect's run, and go when the next run replaces it.
+fn show_screens(root: NodeRef<Div>, starter: Starter) {
+    let pending = starter.pending();
+    let screen = starter.value();
+    Effect::new(move |shown: Option<Option<Box<dyn Mountable>>>| {
+        if let Some(mut old) = shown.flatten() {
+            old.unmount();
+        }
+        let parent = root.get()?;
+        let next = if pending.get() { None } else { screen.get() };
+        let mut view = untrack(|| screen_view(next, starter).build());
+        view.mount(&parent, None);
+        Some(Box::new(view) as Box<dyn Mountable>)
+    });
 }
 
 /// The screen for where the start got to (`None`: still loading).
