@@ -4,13 +4,11 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
-use web_sys::Element;
 
-use super::node::Keep;
-use super::{
-    loading, problem, provide_ui_lang, standalone, start, start_problem, use_lang, Platform, Screen,
-};
+use super::screens::{Loading, Standalone, StartFailed};
+use super::{provide_ui_lang, start, start_problem, use_lang, Platform, Screen, Starter};
 use crate::bridge::Bridge;
 use crate::client::{BindOutcome, BindingsSnapshot, RestClient};
 use crate::core::bindings::{
@@ -220,56 +218,35 @@ fn handler_error(lang: Lang, err: &HandlerError) -> &'static str {
 /// app is opened from the application list.
 #[component]
 pub fn SettingsApp(platform: Platform) -> impl IntoView {
-    let keep = Keep::default();
-    let lang = provide_ui_lang(&keep);
-    StoredValue::new_local(keep);
-    let attempt = RwSignal::new(0u32);
-    let screen = LocalResource::new(move || {
-        attempt.track();
-        start(platform.clone(), lang)
-    });
+    let lang = provide_ui_lang();
+    let starter: Starter =
+        Action::new_local(move |_: &Option<Rc<super::Session>>| start(platform.clone(), lang));
+    starter.dispatch_local(None);
+    let pending = starter.pending();
+    let screen = starter.value();
     view! {
         <div class="app">
-            {move || match screen.get() {
-                None => view! { <Built parts=vec![loading(lang.get())]/> }.into_any(),
-                Some(Screen::AppPage(page)) => view! { <AppPageView page/> }.into_any(),
-                Some(Screen::Standalone) => {
-                    view! { <Built parts=vec![standalone(lang.get())]/> }.into_any()
-                }
-                Some(other) => {
-                    // A block placement never lands here; it is told like a bad context.
-                    let (title, text) = start_problem(lang.get(), &other).unwrap_or((
-                        tr(lang.get(), Msg::ContextErrorTitle),
-                        String::new(),
-                    ));
-                    view! {
-                        <Built parts=vec![problem(title, &text)]/>
-                        <div class="actions">
-                            <button class="btn btn-primary" id="retry-start"
-                                on:click=move |_| attempt.update(|n| *n += 1)>
-                                {tr(lang.get(), Msg::Retry)}
-                            </button>
-                        </div>
-                    }
-                        .into_any()
-                }
+            {move || {
+                let shown = if pending.get() { None } else { screen.get() };
+                untrack(|| settings_screen(shown, starter))
             }}
         </div>
     }
 }
 
-/// Screens built as plain DOM (shared with the editor's page, see `node`) in a
-/// `view!` tree; the wrapper takes no box of its own (`display: contents`).
-#[component]
-fn Built(parts: Vec<Element>) -> impl IntoView {
-    view! { <div class="contents" use:append_all=Rc::new(parts)></div> }
-}
-
-/// Puts pre-built `children` into `parent` (a directive: it runs when the parent element
-/// is created).
-fn append_all(parent: Element, children: Rc<Vec<Element>>) {
-    for child in children.iter() {
-        let _ = parent.append_child(child);
+/// The screen for where the start got to (`None`: still loading).
+fn settings_screen(screen: Option<Screen>, starter: Starter) -> impl IntoView {
+    let lang = use_lang();
+    match screen {
+        None => EitherOf4::A(view! { <Loading/> }),
+        Some(Screen::AppPage(page)) => EitherOf4::B(view! { <AppPageView page/> }),
+        Some(Screen::Standalone) => EitherOf4::C(view! { <Standalone/> }),
+        Some(other) => {
+            // A block placement never lands here; it is told like a bad context.
+            let (title, text) = start_problem(lang, &other)
+                .unwrap_or((tr(lang, Msg::ContextErrorTitle), String::new()));
+            EitherOf4::D(view! { <StartFailed title text starter/> })
+        }
     }
 }
 
@@ -277,12 +254,12 @@ fn append_all(parent: Element, children: Rc<Vec<Element>>) {
 pub fn AppPageView(page: Rc<AppPage>) -> impl IntoView {
     let lang = use_lang();
     let body = if page.app.is_admin {
-        view! { <Settings page/> }.into_any()
+        Either::Left(view! { <Settings page/> })
     } else {
         let options = page.app.options.clone();
         let installing = page.app.installing;
         let bridge = page.bridge.clone();
-        view! { <ReadOnlyBindings options installing bridge/> }.into_any()
+        Either::Right(view! { <ReadOnlyBindings options installing bridge/> })
     };
     view! {
         <header class="app-header">
@@ -410,13 +387,13 @@ fn Settings(page: Rc<AppPage>) -> impl IntoView {
             <section class="group">
                 <h2 class="group-title">{tr(lang, Msg::BindingsTitle)}</h2>
                 {move || match rows.get() {
-                    None => view! { <div class="spinner small" aria-hidden="true"></div> }.into_any(),
+                    None => EitherOf3::A(view! { <div class="spinner small" aria-hidden="true"></div> }),
                     Some(list) if list.is_empty() => {
-                        view! { <p class="hint" id="bindings-empty">{tr(lang, Msg::BindingsEmpty)}</p> }.into_any()
+                        EitherOf3::B(view! { <p class="hint" id="bindings-empty">{tr(lang, Msg::BindingsEmpty)}</p> })
                     }
                     Some(list) => {
                         let names = catalogue.get();
-                        view! {
+                        EitherOf3::C(view! {
                             <ul class="bindings">
                                 {list
                                     .iter()
@@ -426,8 +403,7 @@ fn Settings(page: Rc<AppPage>) -> impl IntoView {
                                     })
                                     .collect_view()}
                             </ul>
-                        }
-                            .into_any()
+                        })
                     }
                 }}
                 <div class="actions">
@@ -540,7 +516,7 @@ fn BindingRow(
             </div>
             <div class="actions">
                 {if missing {
-                    view! {
+                    Either::Left(view! {
                         <button type="button" class="btn btn-primary binding-again" disabled=busy
                             on:click=move |_| run_op.run(Op::Bind(b.get_value()))>
                             {tr(lang, Msg::BindAgain)}
@@ -549,16 +525,14 @@ fn BindingRow(
                             on:click=move |_| run_op.run(Op::Forget(b.get_value()))>
                             {tr(lang, Msg::Forget)}
                         </button>
-                    }
-                        .into_any()
+                    })
                 } else {
-                    view! {
+                    Either::Right(view! {
                         <button type="button" class="btn btn-light binding-remove" disabled=busy
                             on:click=move |_| run_op.run(Op::Unbind(b.get_value()))>
                             {tr(lang, Msg::Unbind)}
                         </button>
-                    }
-                        .into_any()
+                    })
                 }}
             </div>
         </li>

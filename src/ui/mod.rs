@@ -4,16 +4,16 @@
 mod app_page;
 mod editor;
 mod fields;
-mod node;
+mod screens;
 
 pub use app_page::SettingsApp;
 
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use leptos::either::EitherOf7;
+use leptos::html::Div;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use web_sys::Element;
+use leptos::tachys::view::{Mountable, Render};
 
 use crate::bridge::{Bridge, BridgeError, Host};
 use crate::browser::{detect_host, load_language, query_param, BrowserClock, FetchTransport};
@@ -27,7 +27,7 @@ use crate::core::json::Value;
 use crate::core::model::{build_form, Access, BlockForm};
 use crate::core::rest::RestError;
 use crate::messages;
-use node::{append, button, el, set_flag, text_el, Keep};
+use screens::{LoadFailed, Loading, Problem, Standalone, StartFailed};
 
 /// The UI language, shared by every component.
 #[derive(Clone, Copy)]
@@ -41,9 +41,6 @@ pub fn use_lang() -> Lang {
         .map(|lang| lang.0.get_untracked())
         .unwrap_or(Lang::En)
 }
-
-/// Where the emulator listens by default (shown on the "opened directly" screen).
-const DEV_EDITOR_URL: &str = "http://127.0.0.1:8090/";
 
 /// An opened placement: its context, the bridge to the editor and the REST client.
 pub struct Session {
@@ -119,8 +116,7 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
         Ok(data) => data,
         Err(err) => return Screen::BridgeFailed(err),
     };
-    if let Some(code) = data.get("LANG").and_then(Value::as_str) {
-        let wanted = Lang::from_code(code);
+    if let Some(wanted) = init_lang(&data) {
         load_language(wanted).await;
         lang.try_set(wanted);
     }
@@ -185,6 +181,13 @@ async fn load(session: Rc<Session>) -> Screen {
     Screen::Ready(session, Rc::new(loaded))
 }
 
+/// The portal's language (`LANG`) in the placement's init data.
+fn init_lang(data: &Value) -> Option<Lang> {
+    data.get("LANG")
+        .and_then(Value::as_str)
+        .map(Lang::from_code)
+}
+
 fn initial_lang() -> Lang {
     query_param("LANG")
         .map(|code| Lang::from_code(&code))
@@ -192,10 +195,10 @@ fn initial_lang() -> Lang {
 }
 
 /// The UI language for a whole page, kept on the document's `lang` attribute.
-fn provide_ui_lang(keep: &Keep) -> RwSignal<Lang> {
+fn provide_ui_lang() -> RwSignal<Lang> {
     let lang = RwSignal::new(initial_lang());
     provide_context(UiLang(lang));
-    keep.effect(move || {
+    Effect::new(move || {
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("lang", lang.get().html_tag());
         }
@@ -227,199 +230,85 @@ fn start_problem(lang: Lang, screen: &Screen) -> Option<(&'static str, String)> 
     }
 }
 
-/// The editor's page mounted in a parent element. Dropping it takes the page
-/// down: its elements, its listeners and effects, and with its reactive owner
-/// every signal.
-pub struct MountedApp {
-    page: Rc<Page>,
-}
+/// Starts the page (`None`) or loads a session's block again (`Some`, a retry after a
+/// failed load); what it ends in is the screen to show.
+type Starter = Action<Option<Rc<Session>>, Screen>;
 
-impl Drop for MountedApp {
-    fn drop(&mut self) {
-        self.page.unmounted.set(true);
-        // The screen's listeners hold the page: dropping them ends that cycle.
-        self.page.shown.take();
-        self.page.root.remove();
+/// A start, or a retried load, through to its screen; the app's own page is handed to
+/// the settings bundle.
+async fn open_page(platform: Platform, lang: RwSignal<Lang>, retry: Option<Rc<Session>>) -> Screen {
+    let next = match retry {
+        Some(session) => load(session).await,
+        None => start(platform, lang).await,
+    };
+    match next {
+        Screen::AppPage(_) => match crate::browser::load_settings_bundle().await {
+            Ok(()) => Screen::HandedToSettings,
+            Err(_) => Screen::SettingsFailed,
+        },
+        other => other,
     }
 }
 
-/// Mounts the editor's page (the block placement's app) at the end of `parent`.
-///
-/// The page is plain DOM driven by Leptos signals (see `node`), not a `view!`
-/// tree: every `view!` type brings its own copy of Leptos' renderer into the
-/// wasm, and this bundle has a download budget. For the same reason nothing
-/// here is kept in Leptos' thread-checked local storage: what is not `Send`
-/// (elements, listeners, the session) is owned by [`Page`] and the screen.
-pub fn mount_app(parent: &Element, platform: Platform) -> MountedApp {
-    // Tasks and effects run on wasm-bindgen-futures' queue. An error only means that
-    // it was set up already (tests mount many times).
-    let _ = any_spawner::Executor::init_wasm_bindgen();
-    let owner = Owner::new();
-    let keep = Keep::default();
-    let lang = owner.with(|| provide_ui_lang(&keep));
-    let page = Rc::new(Page {
-        root: el("div", &[("class", "app")]),
-        owner,
-        _keep: keep,
-        lang,
-        platform,
-        shown: RefCell::new(None),
-        unmounted: Cell::new(false),
+/// The editor's page (the block placement's app): one screen at a time, each replaced as
+/// a whole, with its state and listeners, by the next.
+#[component]
+pub fn App(platform: Platform) -> impl IntoView {
+    let lang = provide_ui_lang();
+    let starter: Starter = Action::new_local(move |retry: &Option<Rc<Session>>| {
+        open_page(platform.clone(), lang, retry.clone())
     });
-    let _ = parent.append_child(&page.root);
-    page.clone().again(None);
-    MountedApp { page }
+    starter.dispatch_local(None);
+    let screen = starter.value();
+    let handed = move || screen.with(|shown| matches!(shown, Some(Screen::HandedToSettings)));
+    let root = NodeRef::<Div>::new();
+    show_screens(root, starter);
+    view! { <div class="app" hidden=handed node_ref=root></div> }
 }
 
-/// The editor's page: one screen at a time in `root`.
-struct Page {
-    root: Element,
-    /// The page's reactive owner; each screen gets one of its own below it.
-    owner: Owner,
-    _keep: Keep,
-    lang: RwSignal<Lang>,
-    platform: Platform,
-    /// The screen on show: its owner (its signals) and its listeners and effects.
-    shown: RefCell<Option<(Owner, Keep)>>,
-    unmounted: Cell<bool>,
-}
-
-impl Page {
-    /// Starts over (`None`) or loads a session's block again, showing "loading" meanwhile
-    /// (which also takes away the button that asked, so starts never overlap).
-    fn again(self: Rc<Self>, session: Option<Rc<Session>>) {
-        self.show(None);
-        spawn_local(async move {
-            let mut next = match session {
-                Some(session) => load(session).await,
-                None => start(self.platform.clone(), self.lang).await,
-            };
-            if let Screen::AppPage(_) = next {
-                next = match crate::browser::load_settings_bundle().await {
-                    Ok(()) => Screen::HandedToSettings,
-                    Err(_) => Screen::SettingsFailed,
-                };
-            }
-            self.show(Some(next));
-        });
-    }
-
-    /// Replaces the screen on show, dropping the old one's state and listeners. Once the
-    /// page is unmounted a load that finishes late builds nothing (the page itself goes
-    /// with that last task).
-    fn show(self: &Rc<Self>, screen: Option<Screen>) {
-        if self.unmounted.get() {
-            return;
+/// Shows each screen in `root`, built afresh in place of the last. While a start runs its
+/// loading screen is shown, which also takes away the button that asked, so starts never
+/// overlap; once the page is unmounted a start that ends late builds nothing.
+///
+/// A `{move || ..}` child would patch a screen into the next of the same kind, which puts
+/// code to patch every element of every screen into the bundle (about 4 KiB gzip) for
+/// something that never happens. Each screen's state and listeners belong to the
+/// effect's run, and go when the next run replaces it.
+fn show_screens(root: NodeRef<Div>, starter: Starter) {
+    let pending = starter.pending();
+    let screen = starter.value();
+    Effect::new(move |shown: Option<Option<Box<dyn Mountable>>>| {
+        if let Some(mut old) = shown.flatten() {
+            old.unmount();
         }
-        self.shown.take();
-        self.root.set_text_content(None);
-        set_flag(
-            &self.root,
-            "hidden",
-            matches!(screen, Some(Screen::HandedToSettings)),
-        );
-        let owner = self.owner.with(Owner::new);
-        let lang = self.lang.get_untracked();
-        let (keep, parts) = owner.with(|| untrack(|| self.screen_parts(lang, screen)));
-        for part in &parts {
-            append(&self.root, &[part]);
+        let parent = root.get()?;
+        let next = if pending.get() { None } else { screen.get() };
+        let mut view = untrack(|| screen_view(next, starter).build());
+        view.mount(&parent, None);
+        Some(Box::new(view) as Box<dyn Mountable>)
+    });
+}
+
+/// The screen for where the start got to (`None`: still loading).
+fn screen_view(screen: Option<Screen>, starter: Starter) -> impl IntoView {
+    let lang = use_lang();
+    let Some(screen) = screen else {
+        return EitherOf7::A(view! { <Loading/> });
+    };
+    match screen {
+        Screen::Standalone => EitherOf7::B(view! { <Standalone/> }),
+        failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed) => {
+            let (title, text) = start_problem(lang, &failed).unwrap_or_default();
+            EitherOf7::C(view! { <StartFailed title text starter/> })
         }
-        self.shown.replace(Some((owner, keep)));
+        bad @ Screen::BadContext(_) => {
+            let (title, text) = start_problem(lang, &bad).unwrap_or_default();
+            EitherOf7::D(view! { <Problem title text/> })
+        }
+        Screen::LoadFailed(session, error) => {
+            EitherOf7::E(view! { <LoadFailed session error starter/> })
+        }
+        Screen::Ready(session, loaded) => EitherOf7::F(view! { <editor::Editor session loaded/> }),
+        Screen::AppPage(_) | Screen::HandedToSettings => EitherOf7::G(()),
     }
-
-    /// What a screen shows, and the listeners and effects that keep it working.
-    fn screen_parts(self: &Rc<Self>, lang: Lang, screen: Option<Screen>) -> (Keep, Vec<Element>) {
-        let keep = Keep::default();
-        let Some(screen) = screen else {
-            return (keep, vec![loading(lang)]);
-        };
-        let parts = match screen {
-            Screen::Standalone => vec![standalone(lang)],
-            failed @ (Screen::BridgeFailed(_) | Screen::SettingsFailed) => {
-                let (title, text) = start_problem(lang, &failed).unwrap_or_default();
-                // The editor may answer a second time (it was busy, or the slider was still
-                // loading): asking again costs nothing.
-                let retry = button("btn btn-primary", "retry-start", tr(lang, Msg::Retry));
-                let page = self.clone();
-                keep.on(&retry, "click", move |_| page.clone().again(None));
-                let actions = el("div", &[("class", "actions")]);
-                append(&actions, &[&retry]);
-                vec![problem(title, &text), actions]
-            }
-            bad @ Screen::BadContext(_) => {
-                let (title, text) = start_problem(lang, &bad).unwrap_or_default();
-                vec![problem(title, &text)]
-            }
-            Screen::LoadFailed(session, err) => {
-                let text = messages::rest_error(lang, &err);
-                let retry = button("btn btn-primary", "retry-load", tr(lang, Msg::Retry));
-                let page = self.clone();
-                let failed_in = session.clone();
-                keep.on(&retry, "click", move |_| {
-                    page.clone().again(Some(failed_in.clone()));
-                });
-                let close = text_el(
-                    "button",
-                    &[("type", "button"), ("class", "btn btn-light")],
-                    tr(lang, Msg::Close),
-                );
-                keep.on(&close, "click", move |_| session.bridge.close_application());
-                let actions = el("div", &[("class", "actions")]);
-                append(&actions, &[&retry, &close]);
-                vec![problem(tr(lang, Msg::LoadErrorTitle), &text), actions]
-            }
-            Screen::AppPage(_) | Screen::HandedToSettings => Vec::new(),
-            Screen::Ready(session, loaded) => {
-                let (editor_keep, parts) = editor::editor(session, loaded);
-                return (editor_keep, parts.into());
-            }
-        };
-        (keep, parts)
-    }
-}
-
-fn loading(lang: Lang) -> Element {
-    let screen = el(
-        "div",
-        &[
-            ("class", "screen screen-loading"),
-            ("role", "status"),
-            ("aria-live", "polite"),
-        ],
-    );
-    let spinner = el("div", &[("class", "spinner"), ("aria-hidden", "true")]);
-    append(
-        &screen,
-        &[&spinner, &text_el("p", &[], tr(lang, Msg::Loading))],
-    );
-    screen
-}
-
-fn standalone(lang: Lang) -> Element {
-    let screen = el("div", &[("class", "screen screen-standalone")]);
-    append(
-        &screen,
-        &[
-            &text_el("h1", &[], tr(lang, Msg::NotInFrameTitle)),
-            &text_el("p", &[], tr(lang, Msg::NotInFrameBody)),
-            &text_el(
-                "p",
-                &[("class", "hint")],
-                &trf(lang, Msg::NotInFrameDev, &[DEV_EDITOR_URL]),
-            ),
-        ],
-    );
-    screen
-}
-
-fn problem(title: &str, text: &str) -> Element {
-    let screen = el(
-        "div",
-        &[("class", "screen screen-problem"), ("role", "alert")],
-    );
-    append(
-        &screen,
-        &[&text_el("h1", &[], title), &text_el("p", &[], text)],
-    );
-    screen
 }

@@ -10,8 +10,10 @@ use landing_block_editor::browser::sleep;
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
 use landing_block_editor::core::json::Value;
 use landing_block_editor::core::rest::RequestBody;
-use landing_block_editor::ui::{mount_app, Platform, SettingsApp};
+use landing_block_editor::ui::{App, Platform, SettingsApp};
+use leptos::mount::{mount_to, UnmountHandle};
 use leptos::prelude::*;
+use leptos::tachys::view::any_view::AnyViewState;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
@@ -80,13 +82,8 @@ pub fn ok(body: impl Into<String>) -> Result<HttpResponse, TransportError> {
 
 pub struct Mounted {
     root: HtmlElement,
-    _app: MountedPage,
-}
-
-/// Whichever way the page was mounted; dropped with the test's root element.
-enum MountedPage {
-    Editor(landing_block_editor::ui::MountedApp),
-    Settings(leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState>),
+    /// The mounted page; dropping it unmounts the page (its view, listeners and signals).
+    _app: UnmountHandle<AnyViewState>,
 }
 
 /// Mounts the editor on a clean slate: no drafts left by earlier tests.
@@ -100,22 +97,17 @@ pub fn mount(platform: Platform) -> Mounted {
 /// Mounts the app's own page (the settings bundle's root).
 pub fn mount_settings(platform: Platform) -> Mounted {
     let root = test_root();
-    let page = leptos::mount::mount_to(root.clone(), move || {
-        view! { <SettingsApp platform=platform.clone()/> }.into_any()
+    let app = mount_to(root.clone(), move || {
+        view! { <SettingsApp platform/> }.into_any()
     });
-    Mounted {
-        root,
-        _app: MountedPage::Settings(page),
-    }
+    Mounted { root, _app: app }
 }
 
+/// Mounts the editor's page as `main` does, in a root of its own.
 pub fn mount_keeping_storage(platform: Platform) -> Mounted {
     let root = test_root();
-    let page = mount_app(&root, platform);
-    Mounted {
-        root,
-        _app: MountedPage::Editor(page),
-    }
+    let app = mount_to(root.clone(), move || view! { <App platform/> }.into_any());
+    Mounted { root, _app: app }
 }
 
 fn test_root() -> HtmlElement {

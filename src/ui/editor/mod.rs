@@ -1,0 +1,335 @@
+//! The block editor: header, fields grouped by card, save / discard / close.
+//!
+//! [`Editor`] holds the state (signals in an [`EditorState`] every part reads) and the
+//! window listeners; the parts are small components in the files below.
+
+mod actions;
+mod cards;
+mod header;
+mod status;
+
+use std::rc::Rc;
+
+use leptos::ev;
+use leptos::prelude::*;
+
+use super::fields::FieldState;
+use super::{use_lang, Loaded, Session};
+use crate::bridge::{Bridge, BridgeError};
+use crate::browser;
+use crate::core::draft;
+use crate::core::i18n::{tr, Msg};
+use crate::core::json::Value;
+use crate::core::model::{blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue};
+use crate::core::rest::RestError;
+use crate::json;
+use actions::Footer;
+use cards::{CardGroup, ReadOnlyNodes};
+use header::Header;
+use status::Notices;
+
+/// How long the editor gets to confirm `refreshBlock`.
+const REFRESH_TIMEOUT_MS: u32 = 8_000;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveOutcome {
+    /// Saved; `confirmed` tells whether the editor answered `refreshBlock`.
+    Saved {
+        confirmed: bool,
+        values: Vec<FieldValue>,
+    },
+    Failed(RestError),
+}
+
+/// The parameters of `refreshBlock`, which has the editor render the saved block again.
+fn refresh_params(block_id: u64) -> Value {
+    json!({ "id": block_id })
+}
+
+/// Saves the changed nodes, then asks the editor to re-render the block.
+async fn save(session: Rc<Session>, form: BlockForm, values: Vec<FieldValue>) -> SaveOutcome {
+    let data = updatenodes_data(&form, &values);
+    let ctx = &session.ctx;
+    if let Err(err) = session
+        .client
+        .update_nodes(ctx.page_id, ctx.block_id, data)
+        .await
+    {
+        return SaveOutcome::Failed(err);
+    }
+    let refreshed = session
+        .bridge
+        .placement_call(
+            "refreshBlock",
+            refresh_params(ctx.block_id),
+            REFRESH_TIMEOUT_MS,
+        )
+        .await;
+    SaveOutcome::Saved {
+        confirmed: !matches!(
+            refreshed,
+            Err(BridgeError::Timeout | BridgeError::Unavailable(_))
+        ),
+        values,
+    }
+}
+
+/// A save: the form as loaded (or last saved) and the values to send.
+type SaveInput = (BlockForm, Vec<FieldValue>);
+
+/// How the editor closes: through the bridge, dropping the kept draft when the user
+/// drops the edits.
+struct Closer {
+    bridge: Rc<dyn Bridge>,
+    draft_key: String,
+}
+
+/// The editor's state, shared by its parts; every handle in it is `Copy`.
+#[derive(Clone, Copy)]
+pub struct EditorState {
+    /// The access allows editing content (A and D do not: read-only view).
+    pub can_edit: bool,
+    /// The form with each field's loaded (or last saved) value as `original`.
+    form: RwSignal<BlockForm>,
+    /// One signal per field value, parallel to the form's fields.
+    values: StoredValue<Vec<RwSignal<FieldValue>>>,
+    pub changes: Memo<usize>,
+    /// Typed values that must not go to the portal (script addresses): they hold Save.
+    pub blocked: Memo<usize>,
+    save_action: Action<SaveInput, SaveOutcome>,
+    pub saving: Memo<bool>,
+    /// The client is retrying the save (an expired token, a busy portal).
+    pub retrying: RwSignal<bool>,
+    /// The close question is open.
+    pub confirm_close: RwSignal<bool>,
+    closer: StoredValue<Closer, LocalStorage>,
+}
+
+impl EditorState {
+    /// Read-only access or a save in flight.
+    pub fn locked(self) -> Signal<bool> {
+        let read_only = !self.can_edit;
+        let saving = self.saving;
+        Signal::derive(move || read_only || saving.get())
+    }
+
+    /// How the last save went; `None` before one, or after Discard.
+    pub fn outcome(self) -> MappedSignal<Option<SaveOutcome>> {
+        self.save_action.value()
+    }
+
+    /// Starts a save when there is something to save and nothing holds it; a second call
+    /// while one runs (a double click) does nothing.
+    pub fn save(self) {
+        let ready = self.changes.try_get_untracked().unwrap_or(0) > 0
+            && self.blocked.try_get_untracked() == Some(0)
+            && self.saving.try_get_untracked() == Some(false);
+        if !self.can_edit || !ready {
+            return;
+        }
+        let (Some(form), Some(values)) = (
+            self.form.try_get_untracked(),
+            self.values
+                .try_with_value(|values| values.iter().map(|v| v.get_untracked()).collect()),
+        ) else {
+            return;
+        };
+        self.save_action.dispatch_local((form, values));
+    }
+
+    /// Puts every field back to its loaded (or last saved) value.
+    pub fn discard(self) {
+        self.form.with_untracked(|form| {
+            self.values.with_value(|values| {
+                for (value, field) in values.iter().zip(&form.fields) {
+                    value.set(field.original.clone());
+                }
+            })
+        });
+        self.save_action.clear();
+    }
+
+    /// Closes now, or asks first when there are unsaved changes.
+    pub fn request_close(self) {
+        if self.changes.get_untracked() > 0 {
+            self.confirm_close.set(true);
+        } else {
+            self.close();
+        }
+    }
+
+    pub fn close(self) {
+        self.closer
+            .try_with_value(|closer| closer.bridge.close_application());
+    }
+
+    /// "Close without saving" is the user dropping the edits: the kept draft goes too.
+    pub fn close_discarding(self) {
+        self.closer
+            .try_with_value(|closer| browser::unstore(&closer.draft_key));
+        self.close();
+    }
+
+    /// The state of field number `index`, for its editor.
+    fn field(self, index: usize) -> Option<FieldState> {
+        let value = self
+            .values
+            .with_value(|values| values.get(index).copied())?;
+        let form = self.form;
+        let changed = Signal::derive(move || {
+            form.with(|form| {
+                value.with(|value| {
+                    form.fields
+                        .get(index)
+                        .is_none_or(|field| field.original != *value)
+                })
+            })
+        });
+        Some(FieldState {
+            value,
+            changed,
+            locked: self.locked(),
+        })
+    }
+}
+
+/// The field values as they start: a draft left unsaved last time (slider closed, reload)
+/// comes back, when the access allows editing; the count says how many of its edits did.
+fn starting_values(loaded: &Loaded, draft_key: &str) -> (Vec<FieldValue>, usize) {
+    match browser::stored(draft_key).and_then(|text| draft::parse(&text)) {
+        Some(saved) if loaded.access.can_edit_content() => draft::restore(&loaded.form, &saved),
+        _ => (loaded.form.initial_values(), 0),
+    }
+}
+
+fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) {
+    let can_edit = loaded.access.can_edit_content();
+    let ctx = &session.ctx;
+    let draft_key = draft::storage_key(&ctx.portal.domain, ctx.page_id, ctx.block_id);
+    let (initial, restored) = starting_values(loaded, &draft_key);
+    let form = RwSignal::new(loaded.form.clone());
+    let values = StoredValue::new(initial.into_iter().map(RwSignal::new).collect::<Vec<_>>());
+    // All field values, collected once per edit for everything derived below.
+    let current = Memo::new(move |_| {
+        values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>())
+    });
+    let changes =
+        Memo::new(move |_| current.with(|current| form.with(|form| changed_count(form, current))));
+    let blocked =
+        Memo::new(move |_| current.with(|current| form.with(|form| blocked_count(form, current))));
+    let retrying = RwSignal::new(false);
+    session.client.set_retry_notice(Rc::new(move || {
+        retrying.try_set(true);
+    }));
+    let saving_in = session.clone();
+    let save_action = Action::new_local(move |(form_now, snapshot): &SaveInput| {
+        let session = saving_in.clone();
+        let (form_now, snapshot) = (form_now.clone(), snapshot.clone());
+        async move {
+            let outcome = save(session, form_now, snapshot).await;
+            // A successful save makes the saved values the new baseline.
+            if let SaveOutcome::Saved { values, .. } = &outcome {
+                form.try_update(|form| {
+                    for (field, value) in form.fields.iter_mut().zip(values) {
+                        field.original = value.clone();
+                    }
+                });
+            }
+            retrying.try_set(false);
+            outcome
+        }
+    });
+    // Every change is kept until it is saved or discarded.
+    if can_edit {
+        let key = draft_key.clone();
+        Effect::new(move || {
+            match current.with(|current| form.with(|form| draft::capture(form, current))) {
+                Some(draft) => browser::store(&key, &draft::to_text(&draft)),
+                None => browser::unstore(&key),
+            }
+        });
+    }
+    let state = EditorState {
+        can_edit,
+        form,
+        values,
+        changes,
+        blocked,
+        save_action,
+        saving: save_action.pending(),
+        retrying,
+        confirm_close: RwSignal::new(false),
+        closer: StoredValue::new_local(Closer {
+            bridge: session.bridge.clone(),
+            draft_key,
+        }),
+    };
+    (state, restored)
+}
+
+/// Ctrl/Cmd+S saves, Escape takes back the close question, and leaving the page with
+/// unsaved changes asks first. The listeners go with the editor.
+fn listen_to_window(state: EditorState) {
+    let lang = use_lang();
+    let keys = window_event_listener(ev::keydown, move |event| {
+        let key = event.key().to_ascii_lowercase();
+        if (event.ctrl_key() || event.meta_key()) && key == "s" {
+            event.prevent_default();
+            state.save();
+        }
+        if key == "escape" {
+            state.confirm_close.try_set(false);
+        }
+    });
+    let unload = window_event_listener(ev::beforeunload, move |event| {
+        if state.changes.try_get_untracked().unwrap_or(0) > 0 {
+            event.prevent_default();
+            event.set_return_value(tr(lang, Msg::ConfirmClose));
+        }
+    });
+    on_cleanup(move || {
+        keys.remove();
+        unload.remove();
+    });
+}
+
+#[component]
+pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
+    let (state, restored) = editor_state(&session, &loaded);
+    listen_to_window(state);
+    let groups = loaded
+        .form
+        .groups
+        .iter()
+        .map(|group| {
+            let members = group
+                .fields
+                .iter()
+                .filter_map(|&index| {
+                    let field = loaded.form.fields.get(index)?.clone();
+                    Some((index, field, state.field(index)?))
+                })
+                .collect::<Vec<_>>();
+            view! { <CardGroup kind=group.kind.clone() members/> }
+        })
+        .collect_view();
+    let read_only = loaded.form.read_only.clone();
+    view! {
+        <Header session=session.clone() loaded=loaded.clone()/>
+        <main class="app-body">
+            <Notices
+                access=loaded.access
+                restored
+                no_fields=loaded.form.fields.is_empty()
+            />
+            <form class="fields" on:submit=move |event| {
+                event.prevent_default();
+                state.save();
+            }>
+                {groups}
+            </form>
+            {(!read_only.is_empty()).then(|| view! { <ReadOnlyNodes nodes=read_only/> })}
+        </main>
+        <Footer state/>
+    }
+}

@@ -1,0 +1,124 @@
+//! An image node: a preview beside its addresses and alternative text.
+
+use leptos::prelude::*;
+
+use super::super::use_lang;
+use super::{FieldState, PartInput};
+use crate::core::i18n::{trf, Msg};
+use crate::core::model::FieldValue;
+
+/// Only web addresses are previewed; anything else (data:, javascript:) is not loaded.
+fn previewable(url: &str) -> bool {
+    let url = url.trim().to_ascii_lowercase();
+    url.starts_with("https://") || url.starts_with("http://") || url.starts_with("//")
+}
+
+fn image_src(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Img { src, .. } => src.clone(),
+        _ => String::new(),
+    }
+}
+
+fn set_image_src(value: &mut FieldValue, new: String) {
+    if let FieldValue::Img { src, .. } = value {
+        *src = new
+    }
+}
+
+fn image_alt(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Img { alt, .. } => alt.clone(),
+        _ => String::new(),
+    }
+}
+
+fn set_image_alt(value: &mut FieldValue, new: String) {
+    if let FieldValue::Img { alt, .. } = value {
+        *alt = new
+    }
+}
+
+fn image_src2x(value: &FieldValue) -> String {
+    match value {
+        FieldValue::Img { src2x, .. } => src2x.clone(),
+        _ => String::new(),
+    }
+}
+
+fn set_image_src2x(value: &mut FieldValue, new: String) {
+    if let FieldValue::Img { src2x, .. } = value {
+        *src2x = new
+    }
+}
+
+/// `name` is the field's, for the preview's alternative text. `background`: the image is
+/// a CSS background, which has no alternative text: the portal saves none for it, so no
+/// input is offered (a typed one would be silently lost).
+#[component]
+pub fn ImageField(id: String, state: FieldState, name: String, background: bool) -> impl IntoView {
+    let alt_input = (!background).then(|| {
+        view! {
+            <PartInput id=format!("{id}-alt") label=Msg::ImageAlt kind="text"
+                read=image_alt write=set_image_alt state/>
+        }
+    });
+    view! {
+        <div class="image-field">
+            <Preview state name/>
+            <div class="image-parts">
+                <PartInput id=format!("{id}-src") label=Msg::ImageUrl kind="url"
+                    read=image_src write=set_image_src state/>
+                {alt_input}
+                <PartInput id=format!("{id}-src2x") label=Msg::ImageSrc2x kind="url"
+                    read=image_src2x write=set_image_src2x state/>
+            </div>
+        </div>
+    }
+}
+
+/// The image as its address shows it, while that is a web address.
+#[component]
+fn Preview(state: FieldState, name: String) -> impl IntoView {
+    let lang = use_lang();
+    let value = state.value;
+    let src = Memo::new(move |_| value.with(image_src));
+    let visible = Memo::new(move |_| src.with(|src| previewable(src)));
+    // An address that does not load shows the empty frame, not a broken image.
+    let failed = RwSignal::new(None::<String>);
+    let broken = move || failed.with(|failed| src.with(|src| failed.as_ref() == Some(src)));
+    let alt = trf(lang, Msg::ImagePreviewAlt, &[&name]);
+    view! {
+        <div class="image-preview">
+            {move || {
+                visible
+                    .get()
+                    .then(|| {
+                        view! {
+                            <img
+                                alt=alt.clone()
+                                loading="lazy"
+                                referrerpolicy="no-referrer"
+                                class:broken=broken
+                                on:error=move |_| failed.set(Some(src.get_untracked()))
+                                src=move || src.get()
+                            />
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::previewable;
+
+    #[test]
+    fn only_web_addresses_are_previewed() {
+        assert!(previewable("https://example.com/a.png"));
+        assert!(previewable(" //cdn.example.com/a.png"));
+        assert!(!previewable("javascript:alert(1)"));
+        assert!(!previewable("data:image/png;base64,AAAA"));
+    }
+}

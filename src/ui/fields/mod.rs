@@ -1,0 +1,142 @@
+//! One editor per field, by node type. Every input has a visible label tied to
+//! it; block content is only ever shown as text or as input values.
+
+mod embed;
+mod icon;
+mod image;
+mod link;
+mod text;
+
+use leptos::either::EitherOf6;
+use leptos::prelude::*;
+
+use super::use_lang;
+use crate::core::i18n::{tr, Msg};
+use crate::core::model::{has_unsafe_url, Field, FieldValue, NodeKind};
+use crate::messages;
+use embed::EmbedField;
+use icon::IconField;
+use image::ImageField;
+use link::LinkField;
+use text::TextField;
+
+/// What a field editor reads and drives.
+#[derive(Clone, Copy)]
+pub struct FieldState {
+    pub value: RwSignal<FieldValue>,
+    /// The value differs from the loaded (or last saved) one.
+    pub changed: Signal<bool>,
+    /// Read-only access or a save in flight.
+    pub locked: Signal<bool>,
+}
+
+/// Reads one part of a value as text; [`Write`] puts typed text back. Plain function
+/// pointers, so one copy of [`PartInput`] serves every part.
+pub type Read = fn(&FieldValue) -> String;
+pub type Write = fn(&mut FieldValue, String);
+
+/// The kinds edited through a single control, which the field's name labels.
+fn single_control(kind: &NodeKind) -> bool {
+    matches!(kind, NodeKind::Text | NodeKind::Icon | NodeKind::Embed)
+}
+
+/// The editor of `field` (number `index` in the form).
+#[component]
+pub fn FieldEditor(index: usize, field: Field, state: FieldState) -> impl IntoView {
+    let lang = use_lang();
+    let FieldState { value, changed, .. } = state;
+    let id = format!("f{index}");
+    let name_id = format!("{id}-name");
+    let labelled_by = name_id.clone();
+    let kind_label = messages::kind_name(lang, &field.kind);
+    let name = if field.name.is_empty() {
+        kind_label.to_string()
+    } else {
+        field.name.clone()
+    };
+    let single = single_control(&field.kind);
+    let body = match field.kind {
+        NodeKind::Text => EitherOf6::A(view! { <TextField id=id.clone() state/> }),
+        NodeKind::Link => EitherOf6::B(view! { <LinkField id=id.clone() state/> }),
+        NodeKind::Img => {
+            let background = field.preserved.background;
+            EitherOf6::C(view! { <ImageField id=id.clone() state name=name.clone() background/> })
+        }
+        NodeKind::Icon => EitherOf6::D(view! { <IconField id=id.clone() state/> }),
+        NodeKind::Embed => EitherOf6::E(view! { <EmbedField id=id.clone() state/> }),
+        _ => EitherOf6::F(()),
+    };
+    // Only what the user typed is judged; loaded content is the portal's business.
+    let unsafe_url = move || changed.get() && value.with(has_unsafe_url);
+    view! {
+        <div
+            class="field"
+            class:field-changed=changed
+            data-key=field.key
+            role=(!single).then_some("group")
+            aria-labelledby=labelled_by
+        >
+            <div class="field-head">
+                <label class="field-name" id=name_id for=single.then_some(id)>{name}</label>
+                <span class="field-kind">{kind_label}</span>
+                {move || {
+                    changed
+                        .get()
+                        .then(|| view! { <span class="badge-changed">{tr(lang, Msg::Changed)}</span> })
+                }}
+            </div>
+            {body}
+            {move || {
+                unsafe_url()
+                    .then(|| view! { <p class="field-error" role="alert">{tr(lang, Msg::UnsafeUrl)}</p> })
+            }}
+        </div>
+    }
+}
+
+/// A labelled single-line input editing one part of a field's value.
+#[component]
+pub fn PartInput(
+    /// The input's id: the field's, with a suffix naming the part.
+    id: String,
+    label: Msg,
+    /// The input's `type`: `text` or `url`.
+    kind: &'static str,
+    read: Read,
+    write: Write,
+    state: FieldState,
+) -> impl IntoView {
+    let lang = use_lang();
+    let FieldState { value, locked, .. } = state;
+    view! {
+        <div class="part">
+            <label class="part-label" for=id.clone()>{tr(lang, label)}</label>
+            <input
+                id=id
+                class="input"
+                type=kind
+                autocomplete="off"
+                spellcheck=if kind == "url" { "false" } else { "true" }
+                readonly=locked
+                prop:value=Signal::derive(move || value.with(read))
+                on:input=move |event| {
+                    let text = event_target_value(&event);
+                    value.update(|v| write(v, text));
+                }
+            />
+        </div>
+    }
+}
+
+/// The hint below a field's only control, which names it in `aria-describedby`.
+#[component]
+pub fn Hint(
+    id: String,
+    text: Msg,
+    /// Shown always when not given.
+    #[prop(optional)]
+    hidden: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! { <p class="hint" id=id hidden=hidden>{tr(lang, text)}</p> }
+}
