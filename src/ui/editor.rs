@@ -12,13 +12,13 @@ use super::node::{append, button, el, set_flag, text_el, Keep};
 use super::{use_lang, Loaded, Session};
 use crate::bridge::BridgeError;
 use crate::browser;
+use crate::codec;
 use crate::core::draft;
 use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::core::model::{
     blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue, GroupKind, ReadOnlyNode,
 };
 use crate::core::rest::RestError;
-use crate::json;
 use crate::messages;
 
 /// How long the editor gets to confirm `refreshBlock`.
@@ -40,19 +40,13 @@ async fn save(session: Rc<Session>, form: BlockForm, values: Vec<FieldValue>) ->
     let ctx = &session.ctx;
     if let Err(err) = session
         .client
-        .update_nodes(ctx.page_id, ctx.block_id, data)
+        .update_nodes(ctx.page_id, ctx.block_id, &data)
         .await
     {
         return SaveOutcome::Failed(err);
     }
-    let refreshed = session
-        .bridge
-        .placement_call(
-            "refreshBlock",
-            json!({ "id": ctx.block_id }),
-            REFRESH_TIMEOUT_MS,
-        )
-        .await;
+    let refreshed =
+        crate::bridge::refresh_block(&*session.bridge, ctx.block_id, REFRESH_TIMEOUT_MS).await;
     SaveOutcome::Saved {
         confirmed: !matches!(
             refreshed,
@@ -250,7 +244,8 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> (Keep, [Element; 3]) 
         session.ctx.page_id,
         session.ctx.block_id,
     );
-    let (initial, restored) = match browser::stored(&draft_key).and_then(|t| draft::parse(&t)) {
+    let (initial, restored) = match browser::stored(&draft_key).and_then(|t| codec::decode(&t).ok())
+    {
         Some(saved) if can_edit => draft::restore(&loaded.form, &saved),
         _ => (loaded.form.initial_values(), 0),
     };
@@ -280,7 +275,7 @@ pub fn editor(session: Rc<Session>, loaded: Rc<Loaded>) -> (Keep, [Element; 3]) 
         let key = draft_key.clone();
         keep.effect(move || {
             match current.with(|current| form.with(|form| draft::capture(form, current))) {
-                Some(draft) => browser::store(&key, &draft::to_text(&draft)),
+                Some(draft) => browser::store(&key, &codec::encode(&draft).unwrap_or_default()),
                 None => browser::unstore(&key),
             }
         });

@@ -17,13 +17,14 @@ use web_sys::Element;
 
 use crate::bridge::{Bridge, BridgeError, Host};
 use crate::browser::{detect_host, load_language, query_param, BrowserClock, FetchTransport};
+use crate::client::Json;
 use crate::client::{AuthSource, Clock, LocalFuture, RestClient, Transport};
 use crate::core::context::{
     is_app_page, parse_app_context, parse_init_data, parse_refreshed_auth, Auth, ContextError,
     PlacementContext,
 };
 use crate::core::i18n::{tr, trf, Lang, Msg};
-use crate::core::json::Value;
+use crate::core::loose::Loose;
 use crate::core::model::{build_form, Access, BlockForm};
 use crate::core::rest::RestError;
 use crate::messages;
@@ -119,7 +120,7 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
         Ok(data) => data,
         Err(err) => return Screen::BridgeFailed(err),
     };
-    if let Some(code) = data.get("LANG").and_then(Value::as_str) {
+    if let Some(code) = data.lang.as_ref().and_then(Loose::as_str) {
         let wanted = Lang::from_code(code);
         load_language(wanted).await;
         lang.try_set(wanted);
@@ -143,7 +144,7 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
             Err(err) => Screen::BadContext(err),
         };
     }
-    let ctx = match parse_init_data(&data) {
+    let ctx = match parse_init_data(&data, &Json) {
         Ok(ctx) => ctx,
         Err(err) => return Screen::BadContext(err),
     };
