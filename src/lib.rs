@@ -24,6 +24,6 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 // The lib's unit tests share the browser tests' form reader.
 #[cfg(test)]
 extern crate self as landing_block_editor;
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(test)]
 #[path = "../tests/support/form.rs"]
 pub(crate) mod test_form;
