@@ -249,6 +249,17 @@ impl RestClient {
     /// Sends with the retry rules and returns the answer's `result`; an answer
     /// that is an error envelope comes back as `Err`.
     async fn send<P: Serialize>(&self, method: &str, params: &P) -> Result<Raw, RestError> {
+        self.send_body(method, &|auth| request_body(params, auth))
+            .await
+    }
+
+    /// [`RestClient::send`] with the body made by `body` for a token: the retry rules once
+    /// in the wasm, not once per params type.
+    async fn send_body(
+        &self,
+        method: &str,
+        body: &dyn Fn(&str) -> RequestBody,
+    ) -> Result<Raw, RestError> {
         let stale = {
             let token = self.token.borrow();
             token_is_stale(
@@ -267,7 +278,7 @@ impl RestClient {
         loop {
             let body = {
                 let token = self.token.borrow();
-                request_body(params, &token.auth.access_token)
+                body(&token.auth.access_token)
             };
             let answer = self
                 .transport

@@ -84,9 +84,15 @@ impl fmt::Display for Loose {
             Loose::Unsigned(n) => write!(f, "{n}"),
             Loose::Signed(n) => write!(f, "{n}"),
             // Plain decimal (1.5e16 is 15000000000000000); a whole float below 1e16 keeps its
-            // ".0", as JSON text that has one spells it.
-            Loose::Float(n) if n.fract() == 0.0 && n.abs() < 1e16 => write!(f, "{n:.1}"),
-            Loose::Float(n) => write!(f, "{n}"),
+            // ".0", as JSON text that has one spells it (appended: a precision in the format
+            // would take a second float printer into the wasm).
+            Loose::Float(n) => {
+                write!(f, "{n}")?;
+                if n.fract() == 0.0 && n.abs() < 1e16 {
+                    f.write_str(".0")?;
+                }
+                Ok(())
+            }
             Loose::Text(s) => write_quoted(f, s),
             Loose::Compound(s) => f.write_str(s),
         }
