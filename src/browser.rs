@@ -190,6 +190,8 @@ pub async fn load_language(lang: Lang) {
         response.text().await.ok()
     };
     if let Some(Some(file)) = with_timeout(Box::pin(fetch), LANGUAGE_WAIT_MS).await {
-        let _ = i18n::install(lang, &file);
+        if let Ok(texts) = crate::codec::decode::<i18n::Translations>(&file) {
+            i18n::install(lang, &texts);
+        }
     }
 }

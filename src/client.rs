@@ -8,19 +8,125 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use crate::core::json::{FromJson, Map, Value};
-use crate::json;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Serialize;
 
+use crate::answer::{batch_answer, envelope_result, from_result};
+use crate::codec::{self, Raw};
 use crate::core::bindings::{
-    parse_catalogue, parse_portal_bindings, parse_record, record_params, Binding, CatalogueBlock,
-    Record,
+    parse_catalogue, parse_portal_bindings, parse_record, record_params, stored_list, AppOptions,
+    Binding, CatalogueBlock, CatalogueRaw, PortalBindingsRaw, Record,
 };
 use crate::core::context::{Auth, Portal, Scope};
-use crate::core::model::{BlockContent, Manifest};
+use crate::core::loose::{AnyShape, Loose, NestedJson};
+use crate::core::model::{BlockContent, Manifest, UpdateData};
 use crate::core::rest::{
-    batch_answer, batch_params, envelope_result, from_result, rate_limit_backoff_ms, request_body,
-    token_is_stale, BatchCommand, RequestBody, RestError, REQUEST_TIMEOUT_MS,
+    batch_params, form_body, rate_limit_backoff_ms, token_is_stale, BatchCommand, BodyKind,
+    RequestBody, RestError, WithAuth, REQUEST_TIMEOUT_MS,
 };
+
+/// JSON text inside a value from outside, read through the codec.
+pub struct Json;
+
+impl NestedJson for Json {
+    fn read<T: DeserializeOwned>(&self, text: &str) -> Option<T> {
+        codec::decode(text).ok()
+    }
+}
+
+/// Request body for a method: the params plus `"auth": token`. The token goes only in the
+/// body, never in a URL or header. A form when a form says exactly what JSON would (no
+/// CORS preflight, see [`form_body`]); JSON otherwise.
+pub fn request_body<P: Serialize>(params: &P, auth: &str) -> RequestBody {
+    let body = WithAuth { params, auth };
+    if let Some(form) = form_body(&body) {
+        return form;
+    }
+    // Params that are not an object (a caller bug) are dropped: the token still goes.
+    let text = codec::encode(&body)
+        .or_else(|_| {
+            codec::encode(&WithAuth {
+                params: &NoParams {},
+                auth,
+            })
+        })
+        .unwrap_or_default();
+    RequestBody {
+        kind: BodyKind::Json,
+        text,
+    }
+}
+
+/// A method's params with the `scope` some `landing.*` calls need.
+#[derive(Serialize)]
+struct Scoped<'a, P: Serialize> {
+    #[serde(flatten)]
+    params: &'a P,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+}
+
+fn scoped<P: Serialize>(params: &P, scope: Option<Scope>) -> Scoped<'_, P> {
+    Scoped {
+        params,
+        scope: scope.map(|s| s.as_str()),
+    }
+}
+
+#[derive(Serialize)]
+struct BlockParams<P: Serialize> {
+    lid: u64,
+    block: u64,
+    params: P,
+}
+
+#[derive(Serialize)]
+struct ManifestOptions {
+    edit_mode: u8,
+}
+
+#[derive(Serialize)]
+struct ContentParams {
+    lid: u64,
+    block: u64,
+    #[serde(rename = "editMode")]
+    edit_mode: u8,
+    params: ContentOptions,
+}
+
+#[derive(Serialize)]
+struct ContentOptions {
+    wrapper_show: u8,
+}
+
+#[derive(Serialize)]
+struct UpdateParams<'a> {
+    lid: u64,
+    block: u64,
+    data: &'a UpdateData,
+}
+
+#[derive(Serialize)]
+struct NoParams {}
+
+#[derive(Serialize)]
+struct BindParams<'a> {
+    fields: BindFields<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+struct BindFields<'a> {
+    placement: String,
+    placement_handler: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct UnbindParams<'a> {
+    code: String,
+    handler: &'a str,
+}
 
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
@@ -132,13 +238,28 @@ impl RestClient {
 
     /// One REST method call with the portal's rules: refresh ahead of expiry,
     /// refresh and retry once on `expired_token`, bounded backoff on rate limits.
-    pub async fn call<T: FromJson>(&self, method: &str, params: &Value) -> Result<T, RestError> {
-        from_result(self.send(method, params).await?)
+    pub async fn call<T: DeserializeOwned, P: Serialize>(
+        &self,
+        method: &str,
+        params: &P,
+    ) -> Result<T, RestError> {
+        from_result(&self.send(method, params).await?)
     }
 
     /// Sends with the retry rules and returns the answer's `result`; an answer
     /// that is an error envelope comes back as `Err`.
-    async fn send(&self, method: &str, params: &Value) -> Result<Value, RestError> {
+    async fn send<P: Serialize>(&self, method: &str, params: &P) -> Result<Raw, RestError> {
+        self.send_body(method, &|auth| request_body(params, auth))
+            .await
+    }
+
+    /// [`RestClient::send`] with the body made by `body` for a token: the retry rules once
+    /// in the wasm, not once per params type.
+    async fn send_body(
+        &self,
+        method: &str,
+        body: &dyn Fn(&str) -> RequestBody,
+    ) -> Result<Raw, RestError> {
         let stale = {
             let token = self.token.borrow();
             token_is_stale(
@@ -157,7 +278,7 @@ impl RestClient {
         loop {
             let body = {
                 let token = self.token.borrow();
-                request_body(params, &token.auth.access_token)
+                body(&token.auth.access_token)
             };
             let answer = self
                 .transport
@@ -192,13 +313,6 @@ impl RestClient {
         }
     }
 
-    fn with_scope(&self, mut params: Value, scope: Option<Scope>) -> Value {
-        if let (Some(scope), Some(map)) = (scope, params.as_object_mut()) {
-            map.insert("scope".into(), Value::String(scope.as_str().into()));
-        }
-        params
-    }
-
     /// Manifest and draft content in one batch request. When the default scope
     /// is refused and the page's URI hints at a special site type, the hinted
     /// scope is tried once and then kept for later calls.
@@ -224,42 +338,51 @@ impl RestClient {
         block_id: u64,
         scope: Option<Scope>,
     ) -> Result<OpenedBlock, RestError> {
+        let manifest = BlockParams {
+            lid: page_id,
+            block: block_id,
+            params: ManifestOptions { edit_mode: 1 },
+        };
+        let content = ContentParams {
+            lid: page_id,
+            block: block_id,
+            edit_mode: 1,
+            params: ContentOptions { wrapper_show: 0 },
+        };
         let commands = [
-            BatchCommand {
-                key: "manifest".into(),
-                method: "landing.block.getmanifest".into(),
-                params: self.with_scope(
-                    json!({"lid": page_id, "block": block_id, "params": {"edit_mode": 1}}),
-                    scope,
-                ),
-            },
-            BatchCommand {
-                key: "content".into(),
-                method: "landing.block.getcontent".into(),
-                params: self.with_scope(
-                    json!({"lid": page_id, "block": block_id, "editMode": 1,
-                           "params": {"wrapper_show": 0}}),
-                    scope,
-                ),
-            },
+            BatchCommand::new(
+                "manifest",
+                "landing.block.getmanifest",
+                &scoped(&manifest, scope),
+            ),
+            BatchCommand::new(
+                "content",
+                "landing.block.getcontent",
+                &scoped(&content, scope),
+            ),
         ];
         let params = batch_params(&commands, true)?;
-        let answer = batch_answer(self.send("batch", &params).await?)?;
+        let answer = batch_answer(&self.send("batch", &params).await?)?;
         if let Some((_, err)) = answer.errors.into_iter().next() {
             return Err(err);
         }
         // Each part is an object (an empty one may come as PHP's `[]`).
-        let part = |key: &str| match answer.results.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) if value.is_object() || value.is_array() => Ok(Some(value)),
-            Some(_) => Err(RestError::BadResponse(format!(
-                "the batch answer's {key} is not an object"
-            ))),
+        let part = |key: &str| -> Result<Option<&Raw>, RestError> {
+            let Some((_, raw)) = answer.results.iter().find(|(k, _)| k == key) else {
+                return Ok(None);
+            };
+            match from_result::<AnyShape<IgnoredAny>>(raw)? {
+                AnyShape::Scalar(Loose::Null) => Ok(None),
+                AnyShape::Map(_) | AnyShape::List(_) => Ok(Some(raw)),
+                AnyShape::Scalar(_) => Err(RestError::BadResponse(format!(
+                    "the batch answer's {key} is not an object"
+                ))),
+            }
         };
         match (part("manifest")?, part("content")?) {
             (Some(manifest), Some(content)) => Ok(OpenedBlock {
-                manifest: Manifest::from_value(manifest),
-                content: BlockContent::from_value(content),
+                manifest: from_result(manifest)?,
+                content: from_result(content)?,
             }),
             _ => Err(RestError::BadResponse(
                 "the batch answer lacks the manifest or the content".into(),
@@ -272,13 +395,15 @@ impl RestClient {
         &self,
         page_id: u64,
         block_id: u64,
-        data: Map,
+        data: &UpdateData,
     ) -> Result<(), RestError> {
-        let params = self.with_scope(
-            json!({"lid": page_id, "block": block_id, "data": Value::Object(data)}),
-            self.scope(),
-        );
-        self.send("landing.block.updatenodes", &params).await?;
+        let params = UpdateParams {
+            lid: page_id,
+            block: block_id,
+            data,
+        };
+        self.send("landing.block.updatenodes", &scoped(&params, self.scope()))
+            .await?;
         Ok(())
     }
 }
@@ -316,31 +441,31 @@ impl RestClient {
     /// The portal's bindings and the app's options (and the block catalogue, if asked).
     pub async fn load_bindings(&self, with_catalogue: bool) -> Result<BindingsSnapshot, RestError> {
         let mut commands = vec![
-            BatchCommand {
-                key: "placements".into(),
-                method: "placement.get".into(),
-                params: json!({}),
-            },
-            BatchCommand {
-                key: "options".into(),
-                method: "app.option.get".into(),
-                params: json!({}),
-            },
+            BatchCommand::new("placements", "placement.get", &NoParams {}),
+            BatchCommand::new("options", "app.option.get", &NoParams {}),
         ];
         if with_catalogue {
-            commands.push(BatchCommand {
-                key: "catalogue".into(),
-                method: "landing.block.getrepository".into(),
-                params: json!({}),
-            });
+            commands.push(BatchCommand::new(
+                "catalogue",
+                "landing.block.getrepository",
+                &NoParams {},
+            ));
         }
         let params = batch_params(&commands, false)?;
-        let answer = batch_answer(self.send("batch", &params).await?)?;
+        let answer = batch_answer(&self.send("batch", &params).await?)?;
         // A part that is missing or null is absent.
-        let mut results = answer.results;
-        let mut take = |key: &str| results.remove(key).filter(|value| !value.is_null());
+        let take = |key: &str| -> Result<Option<&Raw>, RestError> {
+            let Some((_, raw)) = answer.results.iter().find(|(k, _)| k == key) else {
+                return Ok(None);
+            };
+            let null = matches!(
+                from_result::<AnyShape<IgnoredAny>>(raw)?,
+                AnyShape::Scalar(Loose::Null)
+            );
+            Ok((!null).then_some(raw))
+        };
         let (placements, options, catalogue) =
-            (take("placements"), take("options"), take("catalogue"));
+            (take("placements")?, take("options")?, take("catalogue")?);
         let error_of = |key: &str| {
             answer
                 .errors
@@ -358,22 +483,32 @@ impl RestClient {
         })?;
         let catalogue = with_catalogue.then(|| match error_of("catalogue") {
             Some(err) => Err(err),
-            None => Ok(catalogue.as_ref().map(parse_catalogue).unwrap_or_default()),
+            None => Ok(match catalogue {
+                Some(raw) => parse_catalogue(&from_result::<CatalogueRaw>(raw)?),
+                None => Vec::new(),
+            }),
         });
+        // The app's options are an object (PHP's `[]` when empty); anything else has no list.
+        let options: AppOptions = match options {
+            Some(raw) => from_result::<crate::core::loose::Obj<AppOptions>>(raw)?.or_default(),
+            None => AppOptions::default(),
+        };
         Ok(BindingsSnapshot {
-            portal: parse_portal_bindings(&placements),
-            record: parse_record(&options.unwrap_or(Value::Null)),
+            portal: parse_portal_bindings(&from_result::<PortalBindingsRaw>(placements)?),
+            record: parse_record(&options, &Json),
             catalogue,
         })
     }
 
     /// `landing.repo.bind`; a binding the portal already has counts as done.
     pub async fn bind(&self, binding: &Binding) -> Result<BindOutcome, RestError> {
-        let params = json!({"fields": {
-            "PLACEMENT": binding.target.placement(),
-            "PLACEMENT_HANDLER": binding.handler,
-            "TITLE": binding.title,
-        }});
+        let params = BindParams {
+            fields: BindFields {
+                placement: binding.target.placement(),
+                placement_handler: &binding.handler,
+                title: &binding.title,
+            },
+        };
         match self.send("landing.repo.bind", &params).await {
             Ok(_) => Ok(BindOutcome::Bound),
             Err(err) if is_portal_code(&err, "PLACEMENT_EXIST") => Ok(BindOutcome::AlreadyBound),
@@ -383,7 +518,10 @@ impl RestClient {
 
     /// `landing.repo.unbind` for one placement and handler; one already gone counts as done.
     pub async fn unbind(&self, binding: &Binding) -> Result<UnbindOutcome, RestError> {
-        let params = json!({"code": binding.target.placement(), "handler": binding.handler});
+        let params = UnbindParams {
+            code: binding.target.placement(),
+            handler: &binding.handler,
+        };
         match self.send("landing.repo.unbind", &params).await {
             Ok(_) => Ok(UnbindOutcome::Unbound),
             Err(err) if is_portal_code(&err, "PLACEMENT_NO_EXIST") => {
@@ -411,9 +549,9 @@ impl RestClient {
 
     /// Stores the app's list of bindings in its application options.
     pub async fn save_record(&self, bindings: &[Binding]) -> Result<(), RestError> {
-        let _: Value = self
-            .call("app.option.set", &record_params(bindings))
-            .await?;
+        let list = codec::encode(&stored_list(bindings))
+            .map_err(|e| RestError::BadResponse(e.to_string()))?;
+        let _: IgnoredAny = self.call("app.option.set", &record_params(list)).await?;
         Ok(())
     }
 }
@@ -427,6 +565,9 @@ mod tests {
 
     use super::*;
     use crate::core::bindings::Target;
+    use crate::core::model::NodePayload;
+    use crate::test_form::body_value;
+    use serde_json::{json, Value};
 
     /// Answers from a script and records what was sent.
     #[derive(Default)]
@@ -442,7 +583,7 @@ mod tests {
             body: RequestBody,
             _timeout_ms: u32,
         ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
-            let body = body.to_value();
+            let body = body_value(&body);
             self.sent.borrow_mut().push((url.to_string(), body));
             let answer = self
                 .answers
@@ -554,16 +695,14 @@ mod tests {
         }
     }
 
-    fn data() -> Map {
-        let mut data = Map::new();
-        data.insert(".title@0".into(), json!("Hello"));
-        data
+    fn data() -> UpdateData {
+        UpdateData(vec![(".title@0".into(), NodePayload::Text("Hello".into()))])
     }
 
     #[test]
     fn updatenodes_posts_the_token_in_the_body_only() {
         let s = setup(vec![answer(200, r#"{"result":true,"time":{}}"#)], true);
-        block_on(s.client.update_nodes(30, 996, data())).expect("saved");
+        block_on(s.client.update_nodes(30, 996, &data())).expect("saved");
         let sent = s.transport.sent.borrow();
         assert_eq!(sent.len(), 1);
         assert_eq!(
@@ -581,7 +720,7 @@ mod tests {
     #[test]
     fn an_expired_token_is_refreshed_and_the_call_retried_exactly_once() {
         let s = setup(vec![expired(), answer(200, r#"{"result":true}"#)], true);
-        block_on(s.client.update_nodes(1, 2, data())).expect("saved after refresh");
+        block_on(s.client.update_nodes(1, 2, &data())).expect("saved after refresh");
         let sent = s.transport.sent.borrow();
         assert_eq!(sent.len(), 2);
         assert_eq!(sent[0].1["auth"], "token-0");
@@ -595,7 +734,7 @@ mod tests {
             vec![expired(), expired(), answer(200, r#"{"result":true}"#)],
             true,
         );
-        let err = block_on(s.client.update_nodes(1, 2, data())).expect_err("gives up");
+        let err = block_on(s.client.update_nodes(1, 2, &data())).expect_err("gives up");
         assert_eq!(err, RestError::ExpiredToken);
         assert_eq!(s.transport.sent.borrow().len(), 2);
         assert_eq!(s.refresh.calls.get(), 1);
@@ -604,7 +743,7 @@ mod tests {
     #[test]
     fn a_failed_refresh_reports_the_expiry_without_another_request() {
         let s = setup(vec![expired()], false);
-        let err = block_on(s.client.update_nodes(1, 2, data())).expect_err("no token");
+        let err = block_on(s.client.update_nodes(1, 2, &data())).expect_err("no token");
         assert_eq!(err, RestError::ExpiredToken);
         assert_eq!(s.transport.sent.borrow().len(), 1);
     }
@@ -614,7 +753,7 @@ mod tests {
         let s = setup(vec![answer(200, r#"{"result":true}"#)], true);
         // 58 minutes later: less than five minutes of the hour remain.
         s.clock.now.set(s.clock.now.get() + 58.0 * 60_000.0);
-        block_on(s.client.update_nodes(1, 2, data())).expect("saved");
+        block_on(s.client.update_nodes(1, 2, &data())).expect("saved");
         assert_eq!(s.refresh.calls.get(), 1);
         assert_eq!(s.transport.sent.borrow()[0].1["auth"], "fresh-1");
     }
@@ -629,12 +768,12 @@ mod tests {
         let seen = notices.clone();
         s.client
             .set_retry_notice(Rc::new(move || seen.set(seen.get() + 1)));
-        block_on(s.client.update_nodes(1, 2, data())).expect("saved after backoff");
+        block_on(s.client.update_nodes(1, 2, &data())).expect("saved after backoff");
         assert_eq!(*s.clock.slept.borrow(), vec![700, 1500]);
         assert_eq!(notices.get(), 2);
 
         let s = setup((0..10).map(|_| limited()).collect(), true);
-        let err = block_on(s.client.update_nodes(1, 2, data())).expect_err("gives up");
+        let err = block_on(s.client.update_nodes(1, 2, &data())).expect_err("gives up");
         assert_eq!(err, RestError::QueryLimitExceeded);
         assert_eq!(
             s.transport.sent.borrow().len(),
@@ -647,17 +786,17 @@ mod tests {
     fn transport_failures_map_to_typed_errors() {
         let s = setup(vec![Err(TransportError::Timeout)], true);
         assert_eq!(
-            block_on(s.client.update_nodes(1, 2, data())),
+            block_on(s.client.update_nodes(1, 2, &data())),
             Err(RestError::Timeout)
         );
         let s = setup(vec![Err(TransportError::Network)], true);
         assert_eq!(
-            block_on(s.client.update_nodes(1, 2, data())),
+            block_on(s.client.update_nodes(1, 2, &data())),
             Err(RestError::Transport)
         );
         let s = setup(vec![answer(500, "<html>oops</html>")], true);
         assert_eq!(
-            block_on(s.client.update_nodes(1, 2, data())),
+            block_on(s.client.update_nodes(1, 2, &data())),
             Err(RestError::InternalServerError)
         );
     }
@@ -707,7 +846,7 @@ mod tests {
             true,
         );
         block_on(s.client.open_block(1, 2, Some(Scope::Knowledge))).expect("opened");
-        block_on(s.client.update_nodes(1, 2, data())).expect("saved");
+        block_on(s.client.update_nodes(1, 2, &data())).expect("saved");
         let sent = s.transport.sent.borrow();
         assert_eq!(sent.len(), 3);
         let retried = sent[1].1["cmd"]["manifest"].as_str().unwrap_or_default();

@@ -9,10 +9,14 @@ use wasm_bindgen::prelude::*;
 use super::{Bridge, BridgeError, CALL_TIMEOUT_MS};
 use crate::browser::with_timeout;
 use crate::client::LocalFuture;
-use crate::core::bindings::RECORD_OPTION;
-use crate::core::json::{self, Value};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::codec::{self, Raw};
+use crate::core::bindings::{AppOptions, RECORD_OPTION};
+use crate::core::context::InitData;
+use crate::core::loose::{AnyShape, Loose, Obj};
 use crate::core::protocol::parse_window_name;
-use crate::json;
 
 #[wasm_bindgen]
 extern "C" {
@@ -65,19 +69,36 @@ fn unavailable(err: JsValue) -> BridgeError {
     BridgeError::Unavailable(text)
 }
 
-/// What the library returned, as JSON data (functions become null; cycles and
-/// anything else `JSON.stringify` refuses make the whole value null).
-fn to_json(value: JsValue) -> Value {
-    js_sys::JSON::stringify(&value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .and_then(|text| json::parse(&text).ok())
-        .unwrap_or(Value::Null)
+/// An object the library returned, read as `T` straight from the JS value; anything else,
+/// or an object whose fields cannot be read (a function where a value should be), is
+/// `T::default()`: the core's validation then names what is missing.
+fn from_library<T: DeserializeOwned + Default>(value: JsValue) -> T {
+    codec::from_js::<Obj<T>>(value)
+        .map(Obj::or_default)
+        .unwrap_or_default()
 }
 
-/// `value` as a JS value, through its JSON text (the library takes plain objects).
-fn to_js(value: &Value) -> Result<JsValue, BridgeError> {
-    js_sys::JSON::parse(&value.to_string()).map_err(unavailable)
+/// A scalar the library returned (`getLang`, `getDomain`, `isAdmin`).
+fn scalar(value: JsValue) -> Option<Loose> {
+    codec::from_js(value).ok()
+}
+
+/// `BX24.placement.info()`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct PlacementInfo {
+    placement: Option<Loose>,
+    options: Option<AnyShape<Loose>>,
+}
+
+/// `BX24.getAuth()` and the `refreshAuth` answer.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct LibraryAuth {
+    access_token: Option<Loose>,
+    refresh_token: Option<Loose>,
+    expires_in: Option<Loose>,
+    member_id: Option<Loose>,
 }
 
 /// Calls `start` with a one-shot JS callback and waits for it, or times out.
@@ -99,80 +120,70 @@ async fn callback_future(
 
 /// The library's auth object `{access_token, refresh_token, expires_in}` in the
 /// frame protocol's key names.
-fn auth_keys(auth: &Value) -> Value {
-    json!({
-        "AUTH_ID": auth.get("access_token").cloned().unwrap_or(Value::Null),
-        "REFRESH_ID": auth.get("refresh_token").cloned().unwrap_or(Value::Null),
-        "AUTH_EXPIRES": auth.get("expires_in").cloned().unwrap_or(Value::Null),
-    })
+fn auth_keys(auth: LibraryAuth) -> InitData {
+    InitData {
+        auth_id: auth.access_token,
+        refresh_id: auth.refresh_token,
+        auth_expires: auth.expires_in,
+        member_id: auth.member_id,
+        ..InitData::default()
+    }
 }
 
 impl Bridge for Bx24Bridge {
-    fn init_data(&self) -> LocalFuture<'_, Result<Value, BridgeError>> {
+    fn init_data(&self) -> LocalFuture<'_, Result<InitData, BridgeError>> {
         Box::pin(async move {
             callback_future(CALL_TIMEOUT_MS, bx24_init).await?;
-            let info = to_json(bx24_placement_info().map_err(unavailable)?);
-            let auth = to_json(bx24_get_auth().map_err(unavailable)?);
-            let lang = to_json(bx24_get_lang().map_err(unavailable)?);
-            let domain = to_json(bx24_get_domain().map_err(unavailable)?);
-            let is_admin = to_json(bx24_is_admin().map_err(unavailable)?);
+            let info: PlacementInfo = from_library(bx24_placement_info().map_err(unavailable)?);
+            let auth: LibraryAuth = from_library(bx24_get_auth().map_err(unavailable)?);
+            let lang = scalar(bx24_get_lang().map_err(unavailable)?);
+            let domain = scalar(bx24_get_domain().map_err(unavailable)?);
+            let is_admin = scalar(bx24_is_admin().map_err(unavailable)?);
             // The library does not expose the protocol; window.name carries it.
             let https = web_sys::window()
                 .and_then(|w| w.name().ok())
                 .and_then(|name| parse_window_name(&name))
                 .map(|frame| frame.https)
                 .unwrap_or(true);
-            let mut data = auth_keys(&auth);
-            if let Some(map) = data.as_object_mut() {
-                map.insert("DOMAIN".into(), domain);
-                map.insert("PROTOCOL".into(), json!(if https { 1 } else { 0 }));
-                map.insert("PATH".into(), json!("/rest"));
-                map.insert("LANG".into(), lang);
-                map.insert(
-                    "MEMBER_ID".into(),
-                    auth.get("member_id").cloned().unwrap_or(Value::Null),
-                );
-                map.insert("IS_ADMIN".into(), is_admin);
-                map.insert(
-                    "PLACEMENT".into(),
-                    info.get("placement").cloned().unwrap_or(Value::Null),
-                );
-                map.insert(
-                    "PLACEMENT_OPTIONS".into(),
-                    info.get("options").cloned().unwrap_or(Value::Null),
-                );
-                // The library keeps APP_OPTIONS to itself; the app reads the one it uses.
-                let record = bx24_app_option(RECORD_OPTION)
-                    .map(to_json)
-                    .unwrap_or(Value::Null);
-                if !record.is_null() {
-                    map.insert("APP_OPTIONS".into(), json!({RECORD_OPTION: record}));
-                }
-            }
-            Ok(data)
+            // The library keeps APP_OPTIONS to itself; the app reads the one it uses.
+            let record = bx24_app_option(RECORD_OPTION)
+                .ok()
+                .and_then(|value| codec::from_js::<AnyShape<_>>(value).ok())
+                .filter(|record| !matches!(record, AnyShape::Scalar(Loose::Null)));
+            Ok(InitData {
+                domain,
+                protocol: Some(Loose::Unsigned(u64::from(https))),
+                path: Some(Loose::Text("/rest".into())),
+                lang,
+                is_admin,
+                placement: info.placement,
+                placement_options: info.options,
+                app_options: Obj(Some(AppOptions { bindings: record })),
+                ..auth_keys(auth)
+            })
         })
     }
 
-    fn refresh_auth(&self) -> LocalFuture<'_, Result<Value, BridgeError>> {
+    fn refresh_auth(&self) -> LocalFuture<'_, Result<InitData, BridgeError>> {
         Box::pin(async move {
             let auth = callback_future(CALL_TIMEOUT_MS, bx24_refresh_auth).await?;
-            Ok(auth_keys(&to_json(auth)))
+            Ok(auth_keys(from_library(auth)))
         })
     }
 
     fn placement_call(
         &self,
         command: &str,
-        params: Value,
+        params: Raw,
         timeout_ms: u32,
-    ) -> LocalFuture<'_, Result<Value, BridgeError>> {
+    ) -> LocalFuture<'_, Result<Option<Raw>, BridgeError>> {
         let command = command.to_string();
         Box::pin(async move {
-            let params = to_js(&params)?;
+            let params = params.into_js();
             let answer =
                 callback_future(timeout_ms, |cb| bx24_placement_call(&command, &params, cb))
                     .await?;
-            Ok(to_json(answer))
+            Ok((!answer.is_null() && !answer.is_undefined()).then(|| Raw::from_js(answer)))
         })
     }
 

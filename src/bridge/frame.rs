@@ -15,13 +15,15 @@ use web_sys::{MessageEvent, Window};
 use super::{Bridge, BridgeError, CALL_TIMEOUT_MS};
 use crate::browser::with_timeout;
 use crate::client::LocalFuture;
-use crate::core::json::Value;
+use crate::codec::Raw;
+use crate::core::context::InitData;
+use crate::core::loose::Obj;
 use crate::core::protocol::{format_command, parse_reply, CallbackIds, FrameName};
 
 /// At most this many calls wait for an answer; older ones are given up.
 const MAX_PENDING: usize = 16;
 
-type Reply = Option<Value>;
+type Reply = Option<Raw>;
 
 struct Pending {
     ids: CallbackIds,
@@ -86,7 +88,7 @@ impl FrameBridge {
             let Some(data) = event.data().as_string() else {
                 return;
             };
-            let Some((id, payload)) = parse_reply(&data) else {
+            let Some((id, payload)) = parse_reply(&data, |text| Raw::parse(text).ok()) else {
                 return;
             };
             let mut pending = pending_in_listener.borrow_mut();
@@ -129,7 +131,7 @@ impl FrameBridge {
     async fn request(
         &self,
         command: &str,
-        params: Option<&Value>,
+        params: Option<&str>,
         timeout_ms: u32,
     ) -> Result<Reply, BridgeError> {
         let (sender, receiver) = oneshot::channel();
@@ -182,33 +184,38 @@ impl Drop for FrameBridge {
 }
 
 impl Bridge for FrameBridge {
-    fn init_data(&self) -> LocalFuture<'_, Result<Value, BridgeError>> {
+    fn init_data(&self) -> LocalFuture<'_, Result<InitData, BridgeError>> {
         Box::pin(async move {
             let reply = self.request("getInitData", None, CALL_TIMEOUT_MS).await?;
-            reply.ok_or_else(|| BridgeError::Unavailable("empty init data".into()))
+            reply
+                .map(|raw| init_data_of(&raw))
+                .ok_or_else(|| BridgeError::Unavailable("empty init data".into()))
         })
     }
 
-    fn refresh_auth(&self) -> LocalFuture<'_, Result<Value, BridgeError>> {
+    fn refresh_auth(&self) -> LocalFuture<'_, Result<InitData, BridgeError>> {
         Box::pin(async move {
-            let params = crate::json!({});
             let reply = self
-                .request("refreshAuth", Some(&params), CALL_TIMEOUT_MS)
+                .request("refreshAuth", Some("{}"), CALL_TIMEOUT_MS)
                 .await?;
-            reply.ok_or_else(|| BridgeError::Unavailable("empty auth".into()))
+            reply
+                .map(|raw| init_data_of(&raw))
+                .ok_or_else(|| BridgeError::Unavailable("empty auth".into()))
         })
     }
 
     fn placement_call(
         &self,
         command: &str,
-        params: Value,
+        params: Raw,
         timeout_ms: u32,
-    ) -> LocalFuture<'_, Result<Value, BridgeError>> {
+    ) -> LocalFuture<'_, Result<Option<Raw>, BridgeError>> {
         let command = command.to_string();
         Box::pin(async move {
-            let reply = self.request(&command, Some(&params), timeout_ms).await?;
-            Ok(reply.unwrap_or(Value::Null))
+            let params = params
+                .to_text()
+                .map_err(|e| BridgeError::Unavailable(e.to_string()))?;
+            self.request(&command, Some(&params), timeout_ms).await
         })
     }
 
@@ -229,4 +236,12 @@ impl Bridge for FrameBridge {
             &self.frame.app_sid,
         ));
     }
+}
+
+/// An answer read as init data; anything but an object reads as empty data (the
+/// validation then names what is missing).
+fn init_data_of(raw: &Raw) -> InitData {
+    raw.read::<Obj<InitData>>()
+        .map(Obj::or_default)
+        .unwrap_or_default()
 }

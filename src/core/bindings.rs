@@ -2,8 +2,10 @@
 //! their validation, the list the app keeps in its application options, and reconciling
 //! that list with what the portal reports.
 
-use super::json::{self, Map, Value};
-use crate::json;
+use serde::de::{IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+use super::loose::{AnyShape, Loose, NestedJson, Obj, Ordered, Text};
 
 use super::context::{is_loopback_host, validate_host};
 
@@ -165,35 +167,72 @@ impl Binding {
     }
 }
 
-fn field<'a>(entry: &'a Map, name: &str) -> &'a str {
-    entry
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .and_then(|(_, v)| v.as_str())
-        .unwrap_or("")
+/// One binding as `placement.get` lists it (or as the app stored it): `placement`,
+/// `handler`, `title`, keys in any case, values of any type (only strings count).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BindingEntry {
+    pub placement: String,
+    pub handler: String,
+    pub title: String,
 }
 
-fn binding_from(entry: &Value) -> Option<Binding> {
-    let entry = entry.as_object()?;
-    let target = Target::from_placement(field(entry, "placement"))?;
-    let handler = field(entry, "handler").trim();
+impl<'de> Deserialize<'de> for BindingEntry {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<BindingEntry, D::Error> {
+        struct Entry;
+        impl<'de> Visitor<'de> for Entry {
+            type Value = BindingEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a binding object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BindingEntry, A::Error> {
+                let mut entry = BindingEntry::default();
+                while let Some(key) = map.next_key::<Text>()? {
+                    let slot = match key.0.to_ascii_lowercase().as_str() {
+                        "placement" => &mut entry.placement,
+                        "handler" => &mut entry.handler,
+                        "title" => &mut entry.title,
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    // The first spelling found wins, as a lookup in key order would.
+                    let value = map.next_value::<Loose>()?;
+                    if slot.is_empty() {
+                        *slot = value.as_str().unwrap_or("").to_owned();
+                    }
+                }
+                Ok(entry)
+            }
+        }
+        d.deserialize_map(Entry)
+    }
+}
+
+fn binding_from(entry: &BindingEntry) -> Option<Binding> {
+    let target = Target::from_placement(&entry.placement)?;
+    let handler = entry.handler.trim();
     if handler.is_empty() {
         return None;
     }
     Some(Binding {
         target,
         handler: handler.to_string(),
-        title: field(entry, "title").trim().to_string(),
+        title: entry.title.trim().to_string(),
     })
 }
 
-/// The app's block bindings from a `placement.get` answer (a list, or an object of
-/// entries); other placements and malformed entries are skipped.
-pub fn parse_portal_bindings(result: &Value) -> Vec<Binding> {
-    let entries: Vec<&Value> = match result {
-        Value::Array(list) => list.iter().collect(),
-        Value::Object(map) => map.values().collect(),
-        _ => Vec::new(),
+/// `placement.get`'s result as it arrives: a list (or PHP assoc array) of entries; entries
+/// that are not objects are skipped.
+pub type PortalBindingsRaw = AnyShape<Obj<BindingEntry>>;
+
+/// The app's block bindings from `placement.get`'s result: entries that are not objects,
+/// name another placement or have no handler are skipped; duplicates (same place) once.
+pub fn parse_portal_bindings(result: &PortalBindingsRaw) -> Vec<Binding> {
+    let entries: Vec<&BindingEntry> = match result {
+        AnyShape::List(list) => list.iter().filter_map(|e| e.0.as_ref()).collect(),
+        AnyShape::Map(map) => map.iter().filter_map(|(_, e)| e.0.as_ref()).collect(),
+        AnyShape::Scalar(_) => Vec::new(),
     };
     let mut out: Vec<Binding> = Vec::new();
     for binding in entries.into_iter().filter_map(binding_from) {
@@ -204,7 +243,7 @@ pub fn parse_portal_bindings(result: &Value) -> Vec<Binding> {
     out
 }
 
-/// What the application options hold about bindings.
+/// What the app keeps in its list, as the portal stored it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
     /// Nothing stored yet.
@@ -214,37 +253,74 @@ pub enum Record {
     Unreadable,
 }
 
-/// Reads the app's list from its options (`APP_OPTIONS` in the init data or the
-/// `app.option.get` answer; an empty PHP array arrives as `[]`). The list is stored as a
-/// JSON string, since option values travel as strings.
-pub fn parse_record(options: &Value) -> Record {
-    let Some(stored) = options.as_object().and_then(|o| o.get(RECORD_OPTION)) else {
+/// The application options as they arrive (`app.option.get`, `APP_OPTIONS`): the list is a
+/// JSON string (as `record_params` stores it) or, from older versions, a list.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct AppOptions {
+    pub bindings: Option<AnyShape<Obj<BindingEntry>>>,
+}
+
+/// The app's list from its application options.
+pub fn parse_record(options: &AppOptions, json: &impl NestedJson) -> Record {
+    let Some(stored) = &options.bindings else {
         return Record::Missing;
     };
-    let parsed;
+    let read;
     let list = match stored {
-        Value::String(text) => match json::parse(text) {
-            Ok(v) => {
-                parsed = v;
-                &parsed
+        AnyShape::Scalar(Loose::Text(text)) => match json.read::<AnyShape<Obj<BindingEntry>>>(text)
+        {
+            Some(v) => {
+                read = v;
+                &read
             }
-            Err(_) => return Record::Unreadable,
+            None => return Record::Unreadable,
         },
         other => other,
     };
-    match list.as_array() {
-        Some(entries) => Record::Stored(parse_portal_bindings(&Value::Array(entries.clone()))),
-        None => Record::Unreadable,
+    match list {
+        AnyShape::List(_) => Record::Stored(parse_portal_bindings(list)),
+        _ => Record::Unreadable,
     }
 }
 
-/// The `app.option.set` parameters that store `bindings` as the app's list.
-pub fn record_params(bindings: &[Binding]) -> Value {
-    let list: Vec<Value> = bindings
+/// One binding as the app stores it.
+#[derive(Serialize)]
+pub struct StoredBinding<'a> {
+    pub placement: String,
+    pub handler: &'a str,
+    pub title: &'a str,
+}
+
+pub fn stored_list(bindings: &[Binding]) -> Vec<StoredBinding<'_>> {
+    bindings
         .iter()
-        .map(|b| json!({"placement": b.target.placement(), "handler": b.handler, "title": b.title}))
-        .collect();
-    json!({"options": {RECORD_OPTION: Value::Array(list).to_string()}})
+        .map(|b| StoredBinding {
+            placement: b.target.placement(),
+            handler: &b.handler,
+            title: &b.title,
+        })
+        .collect()
+}
+
+/// `app.option.set`'s params: `{"options": {"bindings": "<the list as JSON text>"}}` (the
+/// portal keeps option values as strings). `list_json` is [`stored_list`] as JSON.
+#[derive(Serialize)]
+pub struct RecordParams {
+    pub options: RecordOption,
+}
+
+#[derive(Serialize)]
+pub struct RecordOption {
+    pub bindings: String,
+}
+
+pub fn record_params(list_json: String) -> RecordParams {
+    RecordParams {
+        options: RecordOption {
+            bindings: list_json,
+        },
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -357,27 +433,30 @@ pub struct CatalogueBlock {
 
 /// Flattens the catalogue (`{section: {name, items: {code: {name}}}}`) into one entry per
 /// block code (a block listed in several sections keeps the first), sorted by code.
-pub fn parse_catalogue(result: &Value) -> Vec<CatalogueBlock> {
+pub fn parse_catalogue(result: &CatalogueRaw) -> Vec<CatalogueBlock> {
     let mut out: Vec<CatalogueBlock> = Vec::new();
-    let Some(sections) = result.as_object() else {
-        return out;
-    };
-    for (section_code, section) in sections {
-        let section_name = section
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or(section_code);
-        let Some(items) = section.get("items").and_then(Value::as_object) else {
+    for (section_code, section) in &result.0 {
+        let Some(section) = &section.0 else {
             continue;
         };
-        for (code, item) in items {
+        let section_name = section
+            .name
+            .as_ref()
+            .and_then(Loose::as_str)
+            .unwrap_or(section_code);
+        for (code, item) in &section.items.0 {
             let Ok(Target::Block(code)) = parse_target(code) else {
                 continue;
             };
             if out.iter().any(|b| b.code == code) {
                 continue;
             }
-            let name = item.get("name").and_then(Value::as_str).unwrap_or("");
+            let name = item
+                .0
+                .as_ref()
+                .and_then(|item| item.name.as_ref())
+                .and_then(Loose::as_str)
+                .unwrap_or("");
             out.push(CatalogueBlock {
                 code,
                 name: name.trim().to_string(),
@@ -387,6 +466,22 @@ pub fn parse_catalogue(result: &Value) -> Vec<CatalogueBlock> {
     }
     out.sort_by(|a, b| a.code.cmp(&b.code));
     out
+}
+
+/// `landing.block.getrepository`'s result as it arrives: sections by code, in order.
+pub type CatalogueRaw = Ordered<Obj<CatalogueSection>>;
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CatalogueSection {
+    pub name: Option<Loose>,
+    pub items: Ordered<Obj<CatalogueItem>>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CatalogueItem {
+    pub name: Option<Loose>,
 }
 
 /// Cleans a menu item title: trimmed, inner runs of blanks folded, at most
@@ -400,6 +495,28 @@ pub fn clean_title(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    // The readers from JSON as it arrives (through serde_json here, the browser in the wasm).
+    fn parse_portal_bindings(value: &Value) -> Vec<Binding> {
+        let raw = serde_json::from_value(value.clone()).unwrap_or(AnyShape::Scalar(Loose::Null));
+        super::parse_portal_bindings(&raw)
+    }
+
+    fn parse_record(value: &Value) -> Record {
+        let options: Obj<AppOptions> = serde_json::from_value(value.clone()).unwrap_or_default();
+        super::parse_record(&options.or_default(), &crate::client::Json)
+    }
+
+    fn parse_catalogue(value: &Value) -> Vec<CatalogueBlock> {
+        let raw: CatalogueRaw = serde_json::from_value(value.clone()).unwrap_or_default();
+        super::parse_catalogue(&raw)
+    }
+
+    fn record_params(list: &[Binding]) -> Value {
+        let text = serde_json::to_string(&stored_list(list)).unwrap_or_default();
+        serde_json::to_value(super::record_params(text)).unwrap_or_default()
+    }
 
     fn b(target: Target, handler: &str, title: &str) -> Binding {
         Binding {

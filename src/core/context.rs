@@ -6,7 +6,10 @@
 
 use std::fmt;
 
-use super::json::{self, Map, Value};
+use serde::Deserialize;
+
+use super::bindings::AppOptions;
+use super::loose::{AnyShape, Loose, NestedJson, Obj};
 
 use crate::core::i18n::Lang;
 
@@ -157,14 +160,13 @@ impl std::error::Error for ContextError {}
 
 /// Parses the `getInitData` answer. Checks run in this order: PLACEMENT, PLACEMENT_OPTIONS
 /// (ID, LID, CODE), DOMAIN, PROTOCOL, AUTH_ID.
-pub fn parse_init_data(data: &Value) -> Result<PlacementContext, ContextError> {
-    let obj = data
-        .as_object()
-        .ok_or(ContextError::MissingField("PLACEMENT"))?;
-
-    let placement = match obj.get("PLACEMENT") {
-        None | Some(Value::Null) => return Err(ContextError::MissingField("PLACEMENT")),
-        Some(Value::String(s)) => s.clone(),
+pub fn parse_init_data(
+    data: &InitData,
+    json: &impl NestedJson,
+) -> Result<PlacementContext, ContextError> {
+    let placement = match &data.placement {
+        None | Some(Loose::Null) => return Err(ContextError::MissingField("PLACEMENT")),
+        Some(Loose::Text(s)) => s.clone(),
         Some(other) => {
             return Err(ContextError::NotBlockPlacement(truncate_chars(
                 &other.to_string(),
@@ -179,25 +181,23 @@ pub fn parse_init_data(data: &Value) -> Result<PlacementContext, ContextError> {
         )));
     }
 
-    let options = placement_options(obj.get("PLACEMENT_OPTIONS"))?;
-    let block_id = positive_id("ID", options.get("ID"))?;
-    let page_id = positive_id("LID", options.get("LID"))?;
-    let block_code = block_code(options.get("CODE"))?;
-    let uri = options.get("URI").and_then(clean_uri);
+    let options = placement_options(data.placement_options.as_ref(), json)?;
+    let option = |key: &str| options.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    let block_id = positive_id("ID", option("ID"))?;
+    let page_id = positive_id("LID", option("LID"))?;
+    let block_code = block_code(option("CODE"))?;
+    let uri = option("URI").and_then(clean_uri);
 
-    let portal = parse_portal(obj)?;
+    let portal = parse_portal(data)?;
     let auth = parse_refreshed_auth(data)?;
 
-    let lang = obj
-        .get("LANG")
-        .and_then(Value::as_str)
-        .map(Lang::from_code)
-        .unwrap_or(Lang::En);
-    let member_id = obj
-        .get("MEMBER_ID")
+    let lang = lang_of(data);
+    let member_id = data
+        .member_id
+        .as_ref()
         .and_then(scalar_string)
         .unwrap_or_default();
-    let is_admin = obj.get("IS_ADMIN").is_some_and(truthy);
+    let is_admin = data.is_admin.as_ref().is_some_and(truthy);
 
     Ok(PlacementContext {
         placement,
@@ -214,8 +214,8 @@ pub fn parse_init_data(data: &Value) -> Result<PlacementContext, ContextError> {
 }
 
 /// DOMAIN, PROTOCOL and PATH, validated before any token may be sent there.
-fn parse_portal(obj: &Map) -> Result<Portal, ContextError> {
-    let domain = match obj.get("DOMAIN").and_then(Value::as_str) {
+fn parse_portal(data: &InitData) -> Result<Portal, ContextError> {
+    let domain = match data.domain.as_ref().and_then(Loose::as_str) {
         None => return Err(ContextError::MissingField("DOMAIN")),
         Some(d) => d,
     };
@@ -226,11 +226,11 @@ fn parse_portal(obj: &Map) -> Result<Portal, ContextError> {
         )));
     }
     let domain = domain.to_ascii_lowercase();
-    let https = protocol_is_https(obj.get("PROTOCOL"));
+    let https = protocol_is_https(data.protocol.as_ref());
     if !https && !is_loopback_host(&domain) {
         return Err(ContextError::InsecureProtocol(domain));
     }
-    let path = rest_path(obj.get("PATH"));
+    let path = rest_path(data.path.as_ref());
 
     Ok(Portal {
         https,
@@ -251,57 +251,62 @@ pub struct AppContext {
     /// `FIRST_RUN` set): bind and finish the installation.
     pub installing: bool,
     /// `APP_OPTIONS`: the application's settings as the portal passed them.
-    pub options: Value,
+    pub options: AppOptions,
 }
 
 /// True when the init data is for the app's own page rather than a placement.
-pub fn is_app_page(data: &Value) -> bool {
-    match data.get("PLACEMENT") {
-        None | Some(Value::Null) => true,
-        Some(Value::String(p)) => p.trim().eq_ignore_ascii_case("DEFAULT"),
+pub fn is_app_page(data: &InitData) -> bool {
+    match &data.placement {
+        None | Some(Loose::Null) => true,
+        Some(Loose::Text(p)) => p.trim().eq_ignore_ascii_case("DEFAULT"),
         Some(_) => false,
     }
 }
 
-pub fn parse_app_context(data: &Value) -> Result<AppContext, ContextError> {
-    let obj = data
-        .as_object()
-        .ok_or(ContextError::MissingField("DOMAIN"))?;
-    let portal = parse_portal(obj)?;
+pub fn parse_app_context(data: &InitData) -> Result<AppContext, ContextError> {
+    let portal = parse_portal(data)?;
     let auth = parse_refreshed_auth(data)?;
     Ok(AppContext {
         portal,
         auth,
-        lang: obj
-            .get("LANG")
-            .and_then(Value::as_str)
-            .map(Lang::from_code)
-            .unwrap_or(Lang::En),
-        is_admin: obj.get("IS_ADMIN").is_some_and(truthy),
-        installing: obj.get("INSTALL").is_some_and(truthy)
-            || obj.get("FIRST_RUN").is_some_and(truthy),
-        options: obj.get("APP_OPTIONS").cloned().unwrap_or(Value::Null),
+        lang: lang_of(data),
+        is_admin: data.is_admin.as_ref().is_some_and(truthy),
+        installing: data.install.as_ref().is_some_and(truthy)
+            || data.first_run.as_ref().is_some_and(truthy),
+        options: data.app_options.clone().or_default(),
     })
+}
+
+/// `LANG`, English when missing or unknown.
+pub fn lang_of(data: &InitData) -> Lang {
+    data.lang
+        .as_ref()
+        .and_then(Loose::as_str)
+        .map(Lang::from_code)
+        .unwrap_or(Lang::En)
 }
 
 /// Parses `{AUTH_ID, AUTH_EXPIRES, REFRESH_ID}` (the `refreshAuth` answer; the same keys
 /// sit in the `getInitData` answer). AUTH_EXPIRES that is missing, not a positive integer
 /// or out of range falls back to one hour.
-pub fn parse_refreshed_auth(data: &Value) -> Result<Auth, ContextError> {
+pub fn parse_refreshed_auth(data: &InitData) -> Result<Auth, ContextError> {
     let access_token = data
-        .get("AUTH_ID")
-        .and_then(Value::as_str)
+        .auth_id
+        .as_ref()
+        .and_then(Loose::as_str)
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or(ContextError::MissingAuth)?
         .to_string();
     let refresh_token = data
-        .get("REFRESH_ID")
-        .and_then(Value::as_str)
+        .refresh_id
+        .as_ref()
+        .and_then(Loose::as_str)
         .map(|t| t.trim().to_string())
         .unwrap_or_default();
     let expires_in_secs = data
-        .get("AUTH_EXPIRES")
+        .auth_expires
+        .as_ref()
         .and_then(positive_u64)
         .and_then(|n| u32::try_from(n).ok())
         .unwrap_or(DEFAULT_EXPIRES_SECS);
@@ -310,6 +315,28 @@ pub fn parse_refreshed_auth(data: &Value) -> Result<Auth, ContextError> {
         refresh_token,
         expires_in_secs,
     })
+}
+
+/// The `getInitData` (or `refreshAuth`) answer as it arrives: every field of any type, the
+/// validation above decides. Read it through [`Obj`] so that a list is not taken for it.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[serde(default, rename_all = "SCREAMING_SNAKE_CASE")]
+pub struct InitData {
+    pub placement: Option<Loose>,
+    /// An object, or (from the form POST) a JSON string of one.
+    pub placement_options: Option<AnyShape<Loose>>,
+    pub domain: Option<Loose>,
+    pub protocol: Option<Loose>,
+    pub path: Option<Loose>,
+    pub lang: Option<Loose>,
+    pub member_id: Option<Loose>,
+    pub is_admin: Option<Loose>,
+    pub install: Option<Loose>,
+    pub first_run: Option<Loose>,
+    pub app_options: Obj<AppOptions>,
+    pub auth_id: Option<Loose>,
+    pub refresh_id: Option<Loose>,
+    pub auth_expires: Option<Loose>,
 }
 
 /// A plausible `host[:port]`: a dotted host name (labels of letters, digits and '-', 1–63
@@ -400,16 +427,21 @@ fn is_block_placement(placement: &str) -> bool {
             .all(|c| !c.is_whitespace() && !c.is_control())
 }
 
-/// PLACEMENT_OPTIONS as an object: the frame sends an object, the POST a JSON string.
-fn placement_options(value: Option<&Value>) -> Result<Map, ContextError> {
+/// PLACEMENT_OPTIONS as an object's entries: the frame sends an object, the POST a JSON string.
+fn placement_options(
+    value: Option<&AnyShape<Loose>>,
+    json: &impl NestedJson,
+) -> Result<Vec<(String, Loose)>, ContextError> {
     match value {
-        None | Some(Value::Null) => Err(ContextError::MissingField("PLACEMENT_OPTIONS")),
-        Some(Value::Object(map)) => Ok(map.clone()),
-        Some(Value::String(s)) if s.trim().is_empty() => {
+        None | Some(AnyShape::Scalar(Loose::Null)) => {
             Err(ContextError::MissingField("PLACEMENT_OPTIONS"))
         }
-        Some(Value::String(s)) => match json::parse(s) {
-            Ok(Value::Object(map)) => Ok(map),
+        Some(AnyShape::Map(entries)) => Ok(entries.clone()),
+        Some(AnyShape::Scalar(Loose::Text(s))) if s.trim().is_empty() => {
+            Err(ContextError::MissingField("PLACEMENT_OPTIONS"))
+        }
+        Some(AnyShape::Scalar(Loose::Text(s))) => match json.read::<AnyShape<Loose>>(s) {
+            Some(AnyShape::Map(entries)) => Ok(entries),
             _ => Err(ContextError::InvalidOptionsJson),
         },
         Some(_) => Err(ContextError::InvalidOptionsJson),
@@ -417,26 +449,26 @@ fn placement_options(value: Option<&Value>) -> Result<Map, ContextError> {
 }
 
 /// A positive integer as a JSON number or a string of ASCII digits (no sign, no spaces).
-fn positive_u64(value: &Value) -> Option<u64> {
+fn positive_u64(value: &Loose) -> Option<u64> {
     match value {
-        Value::Number(n) => n.as_u64().filter(|&n| n > 0),
-        Value::String(s) if !s.is_empty() && is_ascii_digits(s) => {
+        Loose::Unsigned(n) => Some(*n).filter(|&n| n > 0),
+        Loose::Text(s) if !s.is_empty() && is_ascii_digits(s) => {
             s.parse::<u64>().ok().filter(|&n| n > 0)
         }
         _ => None,
     }
 }
 
-fn positive_id(field: &'static str, value: Option<&Value>) -> Result<u64, ContextError> {
+fn positive_id(field: &'static str, value: Option<&Loose>) -> Result<u64, ContextError> {
     let value = match value {
-        None | Some(Value::Null) => return Err(ContextError::MissingField(field)),
+        None | Some(Loose::Null) => return Err(ContextError::MissingField(field)),
         Some(v) => v,
     };
     positive_u64(value).ok_or_else(|| ContextError::InvalidId {
         field,
         value: truncate_chars(
             &match value {
-                Value::String(s) => s.clone(),
+                Loose::Text(s) => s.clone(),
                 other => other.to_string(),
             },
             MAX_ECHO_CHARS,
@@ -444,10 +476,10 @@ fn positive_id(field: &'static str, value: Option<&Value>) -> Result<u64, Contex
     })
 }
 
-fn block_code(value: Option<&Value>) -> Result<String, ContextError> {
+fn block_code(value: Option<&Loose>) -> Result<String, ContextError> {
     let code = match value {
-        None | Some(Value::Null) => return Err(ContextError::MissingField("CODE")),
-        Some(Value::String(s)) => s.trim(),
+        None | Some(Loose::Null) => return Err(ContextError::MissingField("CODE")),
+        Some(Loose::Text(s)) => s.trim(),
         Some(_) => return Err(ContextError::InvalidCode),
     };
     let valid = !code.is_empty()
@@ -461,7 +493,7 @@ fn block_code(value: Option<&Value>) -> Result<String, ContextError> {
 }
 
 /// URI is only a hint: keep it when it is a short, printable string, drop it otherwise.
-fn clean_uri(value: &Value) -> Option<String> {
+fn clean_uri(value: &Loose) -> Option<String> {
     let uri = value.as_str()?.trim();
     let ok = !uri.is_empty()
         && uri.chars().count() <= MAX_URI_CHARS
@@ -470,13 +502,13 @@ fn clean_uri(value: &Value) -> Option<String> {
 }
 
 /// 1/"1" → https, 0/"0" → http. Missing or anything else → https: the safe side.
-fn protocol_is_https(value: Option<&Value>) -> bool {
+fn protocol_is_https(value: Option<&Loose>) -> bool {
     !matches!(value, Some(v) if v.as_u64() == Some(0) || v.as_str().map(str::trim) == Some("0"))
 }
 
 /// PATH must be a plain absolute path; anything odd falls back to `/rest`.
-fn rest_path(value: Option<&Value>) -> String {
-    let Some(path) = value.and_then(Value::as_str) else {
+fn rest_path(value: Option<&Loose>) -> String {
+    let Some(path) = value.and_then(Loose::as_str) else {
         return DEFAULT_REST_PATH.to_string();
     };
     let plain = path.starts_with('/')
@@ -493,11 +525,11 @@ fn rest_path(value: Option<&Value>) -> String {
 }
 
 /// Y/N, true/false, 1/0 (as numbers or strings); anything else is false.
-fn truthy(value: &Value) -> bool {
+fn truthy(value: &Loose) -> bool {
     match value {
-        Value::Bool(b) => *b,
-        Value::Number(n) => n.as_u64() == Some(1),
-        Value::String(s) => {
+        Loose::Bool(b) => *b,
+        Loose::Unsigned(n) => *n == 1,
+        Loose::Text(s) => {
             let s = s.trim();
             s.eq_ignore_ascii_case("y") || s == "1" || s.eq_ignore_ascii_case("true")
         }
@@ -505,10 +537,10 @@ fn truthy(value: &Value) -> bool {
     }
 }
 
-fn scalar_string(value: &Value) -> Option<String> {
+fn scalar_string(value: &Loose) -> Option<String> {
     match value {
-        Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
+        Loose::Text(s) => Some(s.trim().to_string()),
+        n if n.is_number() => Some(n.to_string()),
         _ => None,
     }
 }
@@ -591,11 +623,34 @@ fn parse_ipv4(host: &str) -> Option<[u8; 4]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::{json, Value};
 
     /// A JSON number written as `text`.
     fn number(text: &str) -> Value {
-        Value::Number(json::Number::from_text(text).expect("a JSON number"))
+        serde_json::from_str(text).expect("a JSON number")
+    }
+
+    // The checks on JSON as it arrives (through serde_json here, the browser in the wasm).
+    fn init_data(value: &Value) -> InitData {
+        serde_json::from_value::<Obj<InitData>>(value.clone())
+            .map(Obj::or_default)
+            .unwrap_or_default()
+    }
+
+    fn parse_init_data(value: &Value) -> Result<PlacementContext, ContextError> {
+        super::parse_init_data(&init_data(value), &crate::client::Json)
+    }
+
+    fn parse_app_context(value: &Value) -> Result<AppContext, ContextError> {
+        super::parse_app_context(&init_data(value))
+    }
+
+    fn parse_refreshed_auth(value: &Value) -> Result<Auth, ContextError> {
+        super::parse_refreshed_auth(&init_data(value))
+    }
+
+    fn is_app_page(value: &Value) -> bool {
+        super::is_app_page(&init_data(value))
     }
 
     fn init() -> Value {
@@ -667,7 +722,12 @@ mod tests {
         first_run["APP_OPTIONS"] = json!({"bindings": "[]"});
         let app = parse_app_context(&first_run).expect("app context");
         assert!(app.installing, "FIRST_RUN alone is an installation too");
-        assert_eq!(app.options, json!({"bindings": "[]"}));
+        assert_eq!(
+            app.options,
+            AppOptions {
+                bindings: Some(AnyShape::Scalar(Loose::Text("[]".into())))
+            }
+        );
         let plain = parse_app_context(&with("PLACEMENT", json!("DEFAULT"))).expect("app");
         assert!(!plain.installing);
 

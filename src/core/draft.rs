@@ -2,11 +2,13 @@
 //! the portal, a reload or a crash does not lose them. Restored only onto
 //! fields whose loaded value is still the one the edit started from.
 
-use super::json::{self, Value};
+use serde::{Deserialize, Serialize};
 
-use super::model::{json_object, BlockForm, FieldValue};
+use super::model::{BlockForm, FieldValue};
 
-#[derive(Clone, Debug, PartialEq)]
+/// Stored as JSON (`{"edits": [{"key", "original", "value"}]}`); text that does not read
+/// as one is no draft.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DraftEdit {
     /// `selector@N`.
     pub key: String,
@@ -15,7 +17,7 @@ pub struct DraftEdit {
     pub value: FieldValue,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub edits: Vec<DraftEdit>,
 }
@@ -60,43 +62,18 @@ pub fn restore(form: &BlockForm, draft: &Draft) -> (Vec<FieldValue>, usize) {
     (values, applied)
 }
 
-/// Parses stored text (what [`to_text`] wrote); anything unreadable is no draft.
-/// Read (and written) through a `Value` by hand: derived (de)serializers for
-/// these types were a sizeable part of the wasm, and `Value` is there anyway.
-pub fn parse(text: &str) -> Option<Draft> {
-    let value = json::parse(text).ok()?;
-    let edits = value.as_object()?.get("edits")?.as_array()?;
-    let edits = edits.iter().map(edit_from).collect::<Option<Vec<_>>>()?;
-    Some(Draft { edits })
-}
-
-fn edit_from(value: &Value) -> Option<DraftEdit> {
-    let edit = value.as_object()?;
-    Some(DraftEdit {
-        key: edit.get("key")?.as_str()?.to_owned(),
-        original: FieldValue::from_json(edit.get("original")?)?,
-        value: FieldValue::from_json(edit.get("value")?)?,
-    })
-}
-
-pub fn to_text(draft: &Draft) -> String {
-    let edits = draft
-        .edits
-        .iter()
-        .map(|edit| {
-            json_object(vec![
-                ("key", Value::String(edit.key.clone())),
-                ("original", edit.original.to_json()),
-                ("value", edit.value.to_json()),
-            ])
-        })
-        .collect();
-    json_object(vec![("edits", Value::Array(edits))]).to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // Stored as JSON (serde_json here, the browser in the wasm).
+    fn parse(text: &str) -> Option<Draft> {
+        serde_json::from_str(text).ok()
+    }
+
+    fn to_text(draft: &Draft) -> String {
+        serde_json::to_string(draft).unwrap_or_default()
+    }
     use crate::core::model::{build_form, Extracted, Manifest, RawMatch};
 
     fn form() -> BlockForm {

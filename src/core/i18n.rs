@@ -5,7 +5,9 @@
 
 use std::cell::RefCell;
 
-use super::json::{self, Map, Value};
+use std::collections::HashMap;
+
+use super::loose::Loose;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -634,17 +636,20 @@ thread_local! {
     static INSTALLED: RefCell<Vec<(Lang, Table)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// A translation file as it arrives: `{"MessageName": "text"}` (values that are not
+/// strings count as missing).
+pub type Translations = HashMap<String, Loose>;
+
 /// Makes `lang` speak from a translation file. Keys it does not know are ignored and messages
 /// it lacks stay English. Installing a language again replaces it.
-pub fn install(lang: Lang, file: &str) -> Result<(), String> {
-    let texts: Map = json::from_str(file)?;
+pub fn install(lang: Lang, texts: &Translations) {
     // Each language is installed once per page, so leaking gives `&'static str` cheaply.
     let table: Vec<Option<&'static str>> = Msg::NAMES
         .iter()
         .map(|name| {
             texts
-                .get(name)
-                .and_then(Value::as_str)
+                .get(*name)
+                .and_then(Loose::as_str)
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| &*Box::leak(t.to_owned().into_boxed_str()))
         })
@@ -655,7 +660,6 @@ pub fn install(lang: Lang, file: &str) -> Result<(), String> {
         installed.retain(|(l, _)| *l != lang);
         installed.push((lang, table));
     });
-    Ok(())
 }
 
 /// Whether `lang` needs no file (English) or has one installed.
@@ -689,7 +693,10 @@ pub const FILES: [(Lang, &str); 7] = [
 fn ensure_embedded(lang: Lang) {
     if !is_ready(lang) {
         if let Some((_, file)) = FILES.iter().find(|(l, _)| *l == lang) {
-            let _ = install(lang, file);
+            // Native only (the wasm fetches its file and reads it through the browser).
+            if let Ok(texts) = serde_json::from_str::<Translations>(file) {
+                install(lang, &texts);
+            }
         }
     }
 }
@@ -750,6 +757,14 @@ pub fn trf(lang: Lang, msg: Msg, args: &[&str]) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use serde_json::{Map, Value};
+
+    /// A file read as the browser edge reads it (serde_json here).
+    fn install(lang: Lang, file: &str) -> Result<(), String> {
+        let texts: Translations = serde_json::from_str(file).map_err(|e| e.to_string())?;
+        super::install(lang, &texts);
+        Ok(())
+    }
 
     /// Lists every variant once. The generated exhaustive `match` stops
     /// compiling when a variant is missing here, and a repeated one is an
@@ -950,7 +965,7 @@ mod tests {
         let others: Vec<Lang> = Lang::ALL.into_iter().filter(|l| *l != Lang::En).collect();
         assert_eq!(covered, others, "one file per language but English");
         for (lang, file) in FILES {
-            let texts: Map = json::from_str(file).expect("valid JSON");
+            let texts: Map<String, Value> = serde_json::from_str(file).expect("valid JSON");
             let keys: Vec<&str> = texts.keys().map(String::as_str).collect();
             let missing: Vec<&&str> = names.iter().filter(|n| !keys.contains(n)).collect();
             let unknown: Vec<&&str> = keys.iter().filter(|k| !names.contains(k)).collect();

@@ -1,125 +1,14 @@
 //! The block manifest and the block content as `landing.block.getmanifest` and
-//! `landing.block.getcontent` return them, read from a JSON `Value`.
+//! `landing.block.getcontent` return them: the raw shapes they arrive in (serde) and the
+//! domain types the editor uses.
 //!
-//! Objects keep document order (see `core::json`): the order of `nodes` and
-//! `cards` is the order of the object's keys. Everything is lenient: PHP sends
-//! empty sections as `[]`, strings may come as numbers, unknown keys are
-//! ignored. Bad shapes give defaults, not errors. One walk over the `Value` the REST layer has parsed
-//! anyway costs the wasm far less than a typed deserializer per shape.
+//! The order of `nodes` and `cards` is the order of the object's keys. Everything is
+//! lenient: PHP sends empty sections as `[]`, strings may come as numbers, unknown keys are
+//! ignored. Bad shapes give defaults, not errors.
 
-use super::json::{self, FromJson, Map, Number, Value};
+use serde::{Deserialize, Deserializer};
 
-/// An object's entries in document order; none for anything else (PHP's
-/// `[]`, `null`, a list, a scalar). A repeated key kept its first place and
-/// took the last value when the JSON was parsed.
-fn entries(value: Option<&Value>) -> impl Iterator<Item = (&String, &Value)> {
-    value.and_then(Value::as_object).into_iter().flatten()
-}
-
-/// A string field that also takes numbers and booleans (as text) and turns
-/// `null`, lists, objects and a missing key into "".
-fn text(value: Option<&Value>) -> String {
-    match value {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Number(n)) => number_text(n),
-        _ => String::new(),
-    }
-}
-
-/// An integer as written; a fraction or exponent in plain decimal (`1.5e16` is
-/// `15000000000000000`), as a float's `Display` spells it.
-fn number_text(n: &Number) -> String {
-    if n.is_integer() {
-        n.to_string()
-    } else {
-        plain_decimal(n.as_str())
-    }
-}
-
-/// A string, or a list (or PHP assoc array) of strings, as a list; blank
-/// items are dropped. Used for card labels and block sections.
-fn text_list(value: Option<&Value>) -> Vec<String> {
-    let items: Vec<String> = match value {
-        Some(Value::String(s)) => vec![s.clone()],
-        Some(Value::Number(n)) => return vec![number_text(n)],
-        Some(Value::Array(items)) => items.iter().map(|item| text(Some(item))).collect(),
-        Some(Value::Object(map)) => map.values().map(|item| text(Some(item))).collect(),
-        _ => Vec::new(),
-    };
-    items
-        .into_iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// `Y`/`N`, 1/0, "1"/"0", true/false; anything else is false.
-fn flag(value: Option<&Value>) -> bool {
-    match value {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => !n.is_zero(),
-        Some(Value::String(s)) => {
-            matches!(s.trim().to_ascii_lowercase().as_str(), "y" | "1" | "true")
-        }
-        _ => false,
-    }
-}
-
-/// A JSON number's text in plain decimal, without exponent or trailing zeros
-/// (`1.50e2` is `150`, `-2.5E-3` is `-0.0025`): how a float's `Display` spells
-/// the same number whenever the text has no more digits than an f64 keeps. From
-/// the text, so that no float parsing or printing code goes into the wasm. Less
-/// than 1e-330, far below the smallest f64, reads as 0 as the float would.
-fn plain_decimal(text: &str) -> String {
-    let (sign, unsigned) = match text.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", text),
-    };
-    let (mantissa, exponent) = unsigned.split_once(['e', 'E']).unwrap_or((unsigned, "0"));
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    let all: String = [int, frac].concat();
-    let digits = all.trim_start_matches('0');
-    // Where the decimal point falls within `digits`; the parser keeps numbers within
-    // the f64 range, so only a tiny number can take it far.
-    let point = int.len() as i64 + exponent_value(exponent) - (all.len() - digits.len()) as i64;
-    let digits = digits.trim_end_matches('0');
-    let mut out = String::from(sign);
-    if digits.is_empty() || point < -330 {
-        out.push('0');
-    } else if point <= 0 {
-        out.push_str("0.");
-        out.extend(std::iter::repeat_n('0', point.unsigned_abs() as usize));
-        out.push_str(digits);
-    } else if point as usize >= digits.len() {
-        out.push_str(digits);
-        out.extend(std::iter::repeat_n('0', point as usize - digits.len()));
-    } else {
-        let (whole, fraction) = digits.split_at(point as usize);
-        out.push_str(whole);
-        out.push('.');
-        out.push_str(fraction);
-    }
-    out
-}
-
-/// An exponent's digits (`+5`, `-12`, `007`) as a number, saturated at ±2^40: a
-/// thousand-digit exponent is just far.
-fn exponent_value(text: &str) -> i64 {
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.trim_start_matches('+')),
-    };
-    let magnitude = digits
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .fold(0i64, |acc, b| (acc * 10 + i64::from(b - b'0')).min(1 << 40));
-    if negative {
-        -magnitude
-    } else {
-        magnitude
-    }
-}
+use super::loose::{Flag, Loose, Obj, Ordered, Text, TextList};
 
 /// What a manifest node is, from its `type` (case-insensitive).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -211,50 +100,32 @@ pub struct Manifest {
     pub code: String,
 }
 
-fn field<'a>(entry: Option<&'a Map>, key: &str) -> Option<&'a Value> {
-    entry.and_then(|entry| entry.get(key))
-}
-
-/// `nodes` or `cards`: (selector, entry) with a non-blank selector, in order.
-/// An entry that is not an object reads as an empty one.
-fn sections(value: Option<&Value>) -> impl Iterator<Item = (String, Option<&Map>)> {
-    entries(value)
-        .filter(|(selector, _)| !selector.trim().is_empty())
-        .map(|(selector, entry)| (selector.clone(), entry.as_object()))
-}
-
 impl Manifest {
-    /// From the manifest object; anything else is the empty manifest.
-    pub fn from_value(value: &Value) -> Manifest {
-        let get = |key| value.as_object().and_then(|map| map.get(key));
-        let block = get("block").and_then(Value::as_object);
+    /// The domain shape from the raw one: sections keep only entries with a non-blank
+    /// selector, in order.
+    pub fn from_raw(raw: ManifestRaw) -> Manifest {
+        let block = raw.block.or_default();
         Manifest {
             block: BlockInfo {
-                name: text(field(block, "name")),
-                section: text_list(field(block, "section")),
+                name: block.name.0,
+                section: block.section.0,
             },
-            nodes: sections(get("nodes"))
+            nodes: sections(raw.nodes)
                 .map(|(selector, node)| ManifestNode {
                     selector,
-                    name: text(field(node, "name")),
-                    kind: NodeKind::from_type(&text(field(node, "type"))),
+                    name: node.name.0,
+                    kind: NodeKind::from_type(&node.kind.0),
                 })
                 .collect(),
-            cards: sections(get("cards"))
+            cards: sections(raw.cards)
                 .map(|(selector, card)| ManifestCard {
                     selector,
-                    name: text(field(card, "name")),
-                    label: text_list(field(card, "label")),
+                    name: card.name.0,
+                    label: card.label.0,
                 })
                 .collect(),
-            code: text(get("code")),
+            code: raw.code.0,
         }
-    }
-
-    /// From the manifest JSON, or from the whole `getmanifest` answer.
-    /// Fails only on text that is not JSON or on an error answer.
-    pub fn from_json(text: &str) -> Result<Manifest, String> {
-        answer_or_bare(text).map(|value| Manifest::from_value(&value))
     }
 
     pub fn node(&self, selector: &str) -> Option<&ManifestNode> {
@@ -262,36 +133,56 @@ impl Manifest {
     }
 }
 
-/// Readable as a REST result or a batch part (in document order, as above); any
-/// shape reads, so this never fails.
-impl FromJson for Manifest {
-    fn from_json_value(value: Value) -> Result<Manifest, String> {
-        Ok(Manifest::from_value(&value))
-    }
+/// `nodes` or `cards`: (selector, entry) with a non-blank selector, in order. An entry
+/// that is not an object reads as an empty one.
+fn sections<T: Default>(raw: Ordered<Obj<T>>) -> impl Iterator<Item = (String, T)> {
+    raw.0
+        .into_iter()
+        .filter(|(selector, _)| !selector.trim().is_empty())
+        .map(|(selector, entry)| (selector, entry.or_default()))
 }
 
-/// `text` as a whole REST answer (`{"result": ...}`): its result; else the
-/// bare value. An error answer gives `Err("CODE: description")`; text that is
-/// not a JSON object or list gives `Err` too.
-fn answer_or_bare(text_: &str) -> Result<Value, String> {
-    let mut value = json::parse(text_).map_err(|e| format!("unreadable answer: {e}"))?;
-    let Some(map) = value.as_object_mut() else {
-        return if value.is_array() {
-            Ok(value)
-        } else {
-            Err("unreadable answer: not an object".to_owned())
-        };
-    };
-    let error = text(map.get("error"));
-    if !error.is_empty() {
-        let description = text(map.get("error_description"));
-        return Err(if description.is_empty() {
-            error
-        } else {
-            format!("{error}: {description}")
-        });
+/// The manifest as it arrives. Everything is lenient: PHP sends empty sections as `[]`,
+/// strings may come as numbers, unknown keys are ignored, bad shapes give defaults.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct ManifestRaw {
+    pub block: Obj<BlockRaw>,
+    /// In document order (see `Ordered`: selectors are never integer-like).
+    pub nodes: Ordered<Obj<NodeRaw>>,
+    pub cards: Ordered<Obj<CardRaw>>,
+    pub code: Text,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct BlockRaw {
+    pub name: Text,
+    /// A string or a list.
+    pub section: TextList,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct NodeRaw {
+    pub name: Text,
+    #[serde(rename = "type")]
+    pub kind: Text,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct CardRaw {
+    pub name: Text,
+    /// A string or a list of node selectors.
+    pub label: TextList,
+}
+
+/// Any shape reads (anything but an object is the empty manifest), so this never fails.
+impl<'de> Deserialize<'de> for Manifest {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Manifest, D::Error> {
+        Obj::<ManifestRaw>::deserialize(d).map(|raw| Manifest::from_raw(raw.or_default()))
     }
-    Ok(map.remove("result").unwrap_or(value))
 }
 
 /// `access` of `landing.block.getcontent`.
@@ -330,7 +221,7 @@ impl Access {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct BlockContent {
     /// A number or a string, as the portal sends it (`Null` when missing).
-    pub id: Value,
+    pub id: Loose,
     /// The block's HTML.
     pub content: String,
     /// One letter, see [`Access`].
@@ -339,31 +230,32 @@ pub struct BlockContent {
     pub anchor: String,
 }
 
-/// Readable as a REST result or a batch part; any shape reads, so this never fails.
-impl FromJson for BlockContent {
-    fn from_json_value(value: Value) -> Result<BlockContent, String> {
-        Ok(BlockContent::from_value(&value))
+/// `landing.block.getcontent`'s result as it arrives.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct BlockContentRaw {
+    pub id: Loose,
+    pub content: Text,
+    pub access: Text,
+    pub active: Flag,
+    pub anchor: Text,
+}
+
+/// Any shape reads (anything but an object is the empty content), so this never fails.
+impl<'de> Deserialize<'de> for BlockContent {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<BlockContent, D::Error> {
+        let raw = Obj::<BlockContentRaw>::deserialize(d)?.or_default();
+        Ok(BlockContent {
+            id: raw.id,
+            content: raw.content.0,
+            access: raw.access.0,
+            active: raw.active.0,
+            anchor: raw.anchor.0,
+        })
     }
 }
 
 impl BlockContent {
-    /// From the result object; anything else is the empty content.
-    pub fn from_value(value: &Value) -> BlockContent {
-        let get = |key| value.as_object().and_then(|map| map.get(key));
-        BlockContent {
-            id: get("id").cloned().unwrap_or(Value::Null),
-            content: text(get("content")),
-            access: text(get("access")),
-            active: flag(get("active")),
-            anchor: text(get("anchor")),
-        }
-    }
-
-    /// From the result JSON, or from the whole `getcontent` answer.
-    pub fn from_json(text: &str) -> Result<BlockContent, String> {
-        answer_or_bare(text).map(|value| BlockContent::from_value(&value))
-    }
-
     pub fn access_level(&self) -> Access {
         Access::from_letter(&self.access)
     }
@@ -371,8 +263,8 @@ impl BlockContent {
     /// The block id as text ("" when missing).
     pub fn id_string(&self) -> String {
         match &self.id {
-            Value::String(s) => s.trim().to_owned(),
-            Value::Number(n) => n.to_string(),
+            Loose::Text(s) => s.trim().to_owned(),
+            other if other.is_number() => other.to_string(),
             _ => String::new(),
         }
     }
@@ -382,10 +274,26 @@ impl BlockContent {
 mod tests {
     use super::*;
 
+    impl Manifest {
+        /// From the manifest JSON, or from the whole `getmanifest` answer.
+        pub(crate) fn from_json(text: &str) -> Result<Manifest, String> {
+            crate::answer::answer_or_bare(text)
+        }
+    }
+
+    impl BlockContent {
+        pub(crate) fn from_json(text: &str) -> Result<BlockContent, String> {
+            crate::answer::answer_or_bare(text)
+        }
+    }
+
     fn fixture_manifest(file: &str) -> Manifest {
-        let fixture = json::from_str::<Map>(file);
-        match fixture.and_then(|mut fixture| fixture.take_field("manifest")) {
-            Ok(manifest) => manifest,
+        #[derive(Deserialize)]
+        struct Fixture {
+            manifest: Manifest,
+        }
+        match serde_json::from_str::<Fixture>(file) {
+            Ok(fixture) => fixture.manifest,
             Err(e) => panic!("fixture does not parse: {e}"),
         }
     }
@@ -603,20 +511,12 @@ mod tests {
 
     #[test]
     fn manifest_as_a_batch_field() {
+        #[derive(Deserialize)]
         struct Batch {
             manifest: Option<Manifest>,
             missing: Option<Manifest>,
         }
-        impl FromJson for Batch {
-            fn from_json_value(value: Value) -> Result<Batch, String> {
-                let mut map = Map::from_json_value(value)?;
-                Ok(Batch {
-                    manifest: map.take_field("manifest")?,
-                    missing: map.take_field("missing")?,
-                })
-            }
-        }
-        let b: Batch = json::from_str(
+        let b: Batch = serde_json::from_str(
             r#"{"manifest": {"nodes": {".b": {"type": "text"}, ".a": {"type": "text"}}}, "missing": null}"#,
         )
         .unwrap_or(Batch {
@@ -644,47 +544,6 @@ mod tests {
 
     #[test]
     fn numbers_read_as_a_float_display_writes_them() {
-        for v in [
-            0.0,
-            -0.0,
-            1.0,
-            -1.0,
-            1.5,
-            0.1,
-            100.0,
-            1234.5678,
-            1e15,
-            1e16,
-            1.5e16,
-            1e21,
-            1e22,
-            1e-5,
-            1e-6,
-            1e-7,
-            1.234e-7,
-            2.5e300,
-            5e-324,
-            f64::MAX,
-            f64::MIN_POSITIVE,
-        ] {
-            // `{:e}` and `{:?}` write the shortest digits that read back as `v`.
-            assert_eq!(plain_decimal(&format!("{v:e}")), v.to_string(), "{v:e}");
-            assert_eq!(plain_decimal(&format!("{v:?}")), v.to_string(), "{v:?}");
-        }
-        for (text, plain) in [
-            ("1.50e2", "150"),
-            ("-2.5E-3", "-0.0025"),
-            ("1E+2", "100"),
-            ("0.000", "0"),
-            ("-0.0", "-0"),
-            ("0e99999999999999999999", "0"),
-            ("1e-400", "0"),
-            ("-1e-99999999999999999999", "-0"),
-            ("123.456e1", "1234.56"),
-            ("00.5", "0.5"),
-        ] {
-            assert_eq!(plain_decimal(text), plain, "{text}");
-        }
         let m = Manifest::from_json(r#"{"block": {"name": 1.5e16, "section": [2.5, -0.001]}}"#)
             .unwrap_or_default();
         assert_eq!(m.block.name, "15000000000000000");

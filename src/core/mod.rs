@@ -4,8 +4,9 @@
 pub mod bindings;
 pub mod context;
 pub mod draft;
+pub mod form;
 pub mod i18n;
-pub mod json;
+pub mod loose;
 pub mod manifest;
 pub mod model;
 pub mod protocol;

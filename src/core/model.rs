@@ -7,8 +7,9 @@
 //! The payload rules follow what the portal's node handlers do on save (see
 //! the comments on each kind): send what keeps the rest of the node intact.
 
-use super::json::{Map, Value};
-use crate::json;
+use serde::{Deserialize, Serialize};
+
+use super::loose::serialize_entries;
 
 pub use super::manifest::{
     Access, BlockContent, BlockInfo, Manifest, ManifestCard, ManifestNode, NodeKind,
@@ -68,7 +69,9 @@ pub struct Extracted {
 // Typed values and the form
 // ---------------------------------------------------------------------------
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Stored in drafts as serde writes an enum: the variant's name around its parts
+/// (`{"Text": "..."}`, `{"Link": {"text": .., "href": .., "new_tab": ..}}`, ...).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FieldValue {
     /// The node's inner HTML, kept verbatim (inline markup survives).
     Text(String),
@@ -93,94 +96,7 @@ pub enum FieldValue {
     },
 }
 
-/// A JSON object with `entries` in this order.
-pub fn json_object(entries: Vec<(&str, Value)>) -> Value {
-    Value::Object(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-    )
-}
-
 impl FieldValue {
-    /// The stored form: the variant's name around its parts (`{"Text": "..."}`,
-    /// `{"Link": {"text": .., "href": .., "new_tab": ..}}`, ...), as serde
-    /// writes an enum.
-    pub fn to_json(&self) -> Value {
-        let text = |s: &String| Value::String(s.clone());
-        let (tag, body) = match self {
-            FieldValue::Text(html) => ("Text", text(html)),
-            FieldValue::Link {
-                text: link_text,
-                href,
-                new_tab,
-            } => (
-                "Link",
-                json_object(vec![
-                    ("text", text(link_text)),
-                    ("href", text(href)),
-                    ("new_tab", Value::Bool(*new_tab)),
-                ]),
-            ),
-            FieldValue::Img { src, alt, src2x } => (
-                "Img",
-                json_object(vec![
-                    ("src", text(src)),
-                    ("alt", text(alt)),
-                    ("src2x", text(src2x)),
-                ]),
-            ),
-            FieldValue::Icon { classes } => ("Icon", json_object(vec![("classes", text(classes))])),
-            FieldValue::Embed {
-                src,
-                source,
-                preview,
-                ratio,
-            } => (
-                "Embed",
-                json_object(vec![
-                    ("src", text(src)),
-                    ("source", text(source)),
-                    ("preview", text(preview)),
-                    ("ratio", text(ratio)),
-                ]),
-            ),
-        };
-        json_object(vec![(tag, body)])
-    }
-
-    /// Reads what [`FieldValue::to_json`] writes; any other shape, a missing
-    /// part or a part of the wrong type is `None`.
-    pub fn from_json(value: &Value) -> Option<FieldValue> {
-        let map = value.as_object().filter(|map| map.len() == 1)?;
-        let (tag, body) = map.iter().next()?;
-        let part = |key: &str| Some(body.get(key)?.as_str()?.to_owned());
-        Some(match tag.as_str() {
-            "Text" => FieldValue::Text(body.as_str()?.to_owned()),
-            "Link" => FieldValue::Link {
-                text: part("text")?,
-                href: part("href")?,
-                new_tab: body.get("new_tab")?.as_bool()?,
-            },
-            "Img" => FieldValue::Img {
-                src: part("src")?,
-                alt: part("alt")?,
-                src2x: part("src2x")?,
-            },
-            "Icon" => FieldValue::Icon {
-                classes: part("classes")?,
-            },
-            "Embed" => FieldValue::Embed {
-                src: part("src")?,
-                source: part("source")?,
-                preview: part("preview")?,
-                ratio: part("ratio")?,
-            },
-            _ => return None,
-        })
-    }
-
     /// Whether this value is of the shape `kind` edits.
     pub fn fits(&self, kind: &NodeKind) -> bool {
         matches!(
@@ -1043,13 +959,13 @@ pub fn is_changed(field: &Field, current: &FieldValue) -> bool {
 /// - embed → `{src, source, preview, ratio}`.
 ///
 /// URLs, alt and link text are sent trimmed.
-pub fn node_payload(field: &Field, value: &FieldValue) -> Option<Value> {
+pub fn node_payload(field: &Field, value: &FieldValue) -> Option<NodePayload> {
     if !value.fits(&field.kind) {
         return None;
     }
     let kept = &field.preserved;
     Some(match value {
-        FieldValue::Text(html) => Value::String(html.clone()),
+        FieldValue::Text(html) => NodePayload::Text(html.clone()),
         FieldValue::Link {
             text,
             href,
@@ -1066,79 +982,139 @@ pub fn node_payload(field: &Field, value: &FieldValue) -> Option<Value> {
             } else {
                 "_self"
             };
-            let mut obj = Map::new();
-            if !kept.link_markup || text.trim() != orig_text {
-                obj.insert("text".into(), Value::String(text.trim().to_owned()));
-            }
-            obj.insert("href".into(), Value::String(href.trim().to_owned()));
-            obj.insert("target".into(), Value::String(target.to_owned()));
-            if !kept.link_attrs.is_empty() && href.trim() == kept.link_href {
-                let mut attrs = Map::new();
-                for (k, v) in &kept.link_attrs {
-                    attrs.insert(k.clone(), Value::String(v.clone()));
-                }
-                obj.insert("attrs".into(), Value::Object(attrs));
-            }
-            Value::Object(obj)
+            let keep_attrs = !kept.link_attrs.is_empty() && href.trim() == kept.link_href;
+            NodePayload::Link(LinkPayload {
+                text: (!kept.link_markup || text.trim() != orig_text)
+                    .then(|| text.trim().to_owned()),
+                href: href.trim().to_owned(),
+                target,
+                attrs: if keep_attrs {
+                    kept.link_attrs.clone()
+                } else {
+                    Vec::new()
+                },
+            })
         }
         FieldValue::Img { src, alt, src2x } => {
             let (src, alt, src2x) = (src.trim(), alt.trim(), src2x.trim());
-            let mut obj = Map::new();
-            obj.insert("src".into(), Value::String(src.to_owned()));
-            obj.insert("alt".into(), Value::String(alt.to_owned()));
-            obj.insert("src2x".into(), Value::String(src2x.to_owned()));
-            if !kept.pseudo_url.is_empty() {
-                obj.insert("url".into(), Value::String(kept.pseudo_url.clone()));
-            }
-            if let Ok(id) = kept.file_id.parse::<u64>() {
-                if src == kept.file_src && !src.is_empty() {
-                    obj.insert("id".into(), json!(id));
-                }
-            }
-            if let Ok(id) = kept.file_id2x.parse::<u64>() {
-                if src2x == kept.file_src2x && !src2x.is_empty() {
-                    obj.insert("id2x".into(), json!(id));
-                }
-            }
-            if kept.lazy && !src.is_empty() {
-                obj.insert("isLazy".into(), json!("Y"));
-                obj.insert("lazyOrigSrc".into(), Value::String(src.to_owned()));
-                if !src2x.is_empty() {
-                    if kept.background {
-                        obj.insert("lazyOrigSrc2x".into(), Value::String(src2x.to_owned()));
-                    } else {
-                        obj.insert(
-                            "lazyOrigSrcset".into(),
-                            Value::String(format!("{src2x} 2x")),
-                        );
-                    }
-                }
-            }
-            Value::Object(obj)
+            let lazy = kept.lazy && !src.is_empty();
+            let lazy_2x = lazy && !src2x.is_empty();
+            NodePayload::Img(ImgPayload {
+                src: src.to_owned(),
+                alt: alt.to_owned(),
+                src2x: src2x.to_owned(),
+                url: (!kept.pseudo_url.is_empty()).then(|| kept.pseudo_url.clone()),
+                id: kept
+                    .file_id
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|_| src == kept.file_src && !src.is_empty()),
+                id2x: kept
+                    .file_id2x
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|_| src2x == kept.file_src2x && !src2x.is_empty()),
+                is_lazy: lazy.then_some("Y"),
+                lazy_orig_src: lazy.then(|| src.to_owned()),
+                lazy_orig_src2x: (lazy_2x && kept.background).then(|| src2x.to_owned()),
+                lazy_orig_srcset: (lazy_2x && !kept.background).then(|| format!("{src2x} 2x")),
+            })
         }
-        FieldValue::Icon { classes } => Value::Array(
-            icon_class_list(&field.selector, classes)
-                .into_iter()
-                .map(Value::String)
-                .collect(),
-        ),
+        FieldValue::Icon { classes } => {
+            NodePayload::Icon(icon_class_list(&field.selector, classes))
+        }
         FieldValue::Embed {
             src,
             source,
             preview,
             ratio,
-        } => json!({
-            "src": src.trim(),
-            "source": source.trim(),
-            "preview": preview.trim(),
-            "ratio": ratio.trim(),
+        } => NodePayload::Embed(EmbedPayload {
+            src: src.trim().to_owned(),
+            source: source.trim().to_owned(),
+            preview: preview.trim().to_owned(),
+            ratio: ratio.trim().to_owned(),
         }),
     })
 }
 
+/// What `landing.block.updatenodes` gets for one node (see [`node_payload`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum NodePayload {
+    /// The inner HTML.
+    Text(String),
+    Link(LinkPayload),
+    Img(ImgPayload),
+    /// The class list.
+    Icon(Vec<String>),
+    Embed(EmbedPayload),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinkPayload {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    pub href: String,
+    pub target: &'static str,
+    #[serde(
+        skip_serializing_if = "Vec::is_empty",
+        serialize_with = "serialize_entries"
+    )]
+    pub attrs: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImgPayload {
+    pub src: String,
+    pub alt: String,
+    pub src2x: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id2x: Option<u64>,
+    #[serde(rename = "isLazy", skip_serializing_if = "Option::is_none")]
+    pub is_lazy: Option<&'static str>,
+    #[serde(rename = "lazyOrigSrc", skip_serializing_if = "Option::is_none")]
+    pub lazy_orig_src: Option<String>,
+    #[serde(rename = "lazyOrigSrc2x", skip_serializing_if = "Option::is_none")]
+    pub lazy_orig_src2x: Option<String>,
+    #[serde(rename = "lazyOrigSrcset", skip_serializing_if = "Option::is_none")]
+    pub lazy_orig_srcset: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EmbedPayload {
+    pub src: String,
+    pub source: String,
+    pub preview: String,
+    pub ratio: String,
+}
+
+/// The updatenodes `data`: keys `"selector@N"` in field order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct UpdateData(
+    #[serde(serialize_with = "serialize_entries")] pub Vec<(String, NodePayload)>,
+);
+
+impl UpdateData {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn get(&self, key: &str) -> Option<&NodePayload> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
 /// The changed fields as (key, value) pairs in field order. `current` is
 /// parallel to `form.fields`; a missing entry counts as unchanged.
-pub fn updatenodes_entries(form: &BlockForm, current: &[FieldValue]) -> Vec<(String, Value)> {
+pub fn updatenodes_entries(form: &BlockForm, current: &[FieldValue]) -> Vec<(String, NodePayload)> {
     form.fields
         .iter()
         .zip(current)
@@ -1149,12 +1125,8 @@ pub fn updatenodes_entries(form: &BlockForm, current: &[FieldValue]) -> Vec<(Str
 
 /// Only the fields whose current value differs from the original, as the
 /// updatenodes `data`, keys `"selector@N"` in field order.
-pub fn updatenodes_data(form: &BlockForm, current: &[FieldValue]) -> Map {
-    let mut data = Map::new();
-    for (key, value) in updatenodes_entries(form, current) {
-        data.insert(key, value);
-    }
-    data
+pub fn updatenodes_data(form: &BlockForm, current: &[FieldValue]) -> UpdateData {
+    UpdateData(updatenodes_entries(form, current))
 }
 
 pub fn changed_count(form: &BlockForm, current: &[FieldValue]) -> usize {
@@ -1321,6 +1293,33 @@ pub fn embed_from_url(url: &str, previous: &FieldValue) -> FieldValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::{json, Value};
+
+    // What is sent, as JSON (serde_json here; the browser writes it in the wasm).
+    fn to_json<T: Serialize>(value: T) -> Value {
+        serde_json::to_value(value).unwrap_or_default()
+    }
+
+    fn node_payload(field: &Field, value: &FieldValue) -> Option<Value> {
+        super::node_payload(field, value).map(to_json)
+    }
+
+    fn updatenodes_entries(form: &BlockForm, current: &[FieldValue]) -> Vec<(String, Value)> {
+        super::updatenodes_entries(form, current)
+            .into_iter()
+            .map(|(k, v)| (k, to_json(v)))
+            .collect()
+    }
+
+    fn updatenodes_data(
+        form: &BlockForm,
+        current: &[FieldValue],
+    ) -> serde_json::Map<String, Value> {
+        match to_json(super::updatenodes_data(form, current)) {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
+        }
+    }
 
     // ---- fixtures and a minimal test-only extraction ----------------------
 
@@ -1336,15 +1335,15 @@ mod tests {
 
     /// A fixture file's manifest and content HTML.
     fn load(text: &str) -> (Manifest, String) {
-        let fixture = match crate::core::json::parse(text) {
-            Ok(f) => f,
+        #[derive(Deserialize)]
+        struct Fixture {
+            manifest: Manifest,
+            content: String,
+        }
+        match serde_json::from_str::<Fixture>(text) {
+            Ok(f) => (f.manifest, f.content),
             Err(e) => panic!("fixture does not parse: {e}"),
-        };
-        let content = fixture["content"].as_str().expect("content HTML");
-        (
-            Manifest::from_value(&fixture["manifest"]),
-            content.to_owned(),
-        )
+        }
     }
 
     struct Elem {

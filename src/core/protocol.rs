@@ -8,8 +8,6 @@
 
 use std::collections::VecDeque;
 
-use super::json::{self, Value};
-
 use crate::core::context::{is_loopback_host, serialize_origin, validate_host};
 
 /// Longest APP_SID accepted from `window.name`.
@@ -69,29 +67,32 @@ pub fn parse_window_name(name: &str) -> Option<FrameName> {
 /// second-last ':' as JSON).
 pub fn format_command(
     command: &str,
-    params: Option<&Value>,
+    params_json: Option<&str>,
     callback: Option<&str>,
     app_sid: &str,
 ) -> String {
-    let params = params.map(Value::to_string).unwrap_or_default();
+    let params = params_json.unwrap_or_default();
     let callback = callback.unwrap_or("");
     format!("{command}:{params}:{callback}:{app_sid}")
 }
 
 /// An app → portal message as the portal reads it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ParsedCommand {
+pub struct ParsedCommand<T> {
     pub command: String,
-    pub params: Option<Value>,
+    pub params: Option<T>,
     pub callback: Option<String>,
     pub app_sid: String,
 }
 
 /// Parses an app → portal message the way the portal does: first segment the command, last
 /// the APP_SID, second-last the callback id, everything between (which may contain ':') the
-/// JSON. `None` for fewer than four segments, an empty command or APP_SID, or a non-empty
-/// JSON part that does not parse. Used by tests and the emulator.
-pub fn parse_command(msg: &str) -> Option<ParsedCommand> {
+/// JSON, read by `read`. `None` for fewer than four segments, an empty command or APP_SID,
+/// or a non-empty JSON part that `read` refuses. Used by tests.
+pub fn parse_command<T>(
+    msg: &str,
+    read: impl FnOnce(&str) -> Option<T>,
+) -> Option<ParsedCommand<T>> {
     let (command, rest) = msg.split_once(':')?;
     let (rest, app_sid) = rest.rsplit_once(':')?;
     let (json, callback) = rest.rsplit_once(':')?;
@@ -101,7 +102,7 @@ pub fn parse_command(msg: &str) -> Option<ParsedCommand> {
     let params = if json.is_empty() {
         None
     } else {
-        Some(json::parse(json).ok()?)
+        Some(read(json)?)
     };
     Some(ParsedCommand {
         command: command.to_string(),
@@ -113,9 +114,12 @@ pub fn parse_command(msg: &str) -> Option<ParsedCommand> {
 
 /// Parses a portal → app reply `"<callback id>:<JSON or empty>"`, split once at the first
 /// ':'. `None` for anything else: no ':', an id outside `[A-Za-z0-9_-]{1,64}`, or a
-/// non-empty payload that is not JSON. `Some((id, None))` for an empty payload.
-/// The caller still checks the id against [`CallbackIds`] and the message origin.
-pub fn parse_reply(data: &str) -> Option<(String, Option<Value>)> {
+/// non-empty payload that `read` (the JSON reader) refuses. `Some((id, None))` for an empty
+/// payload. The caller still checks the id against [`CallbackIds`] and the message origin.
+pub fn parse_reply<T>(
+    data: &str,
+    read: impl FnOnce(&str) -> Option<T>,
+) -> Option<(String, Option<T>)> {
     let (id, payload) = data.split_once(':')?;
     if !is_token(id, MAX_CALLBACK_ID) {
         return None;
@@ -123,7 +127,7 @@ pub fn parse_reply(data: &str) -> Option<(String, Option<Value>)> {
     let payload = if payload.is_empty() {
         None
     } else {
-        Some(json::parse(payload).ok()?)
+        Some(read(payload)?)
     };
     Some((id.to_string(), payload))
 }
@@ -194,7 +198,26 @@ fn is_token(s: &str, max: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json;
+    use serde_json::{json, Value};
+
+    // JSON written and read by serde_json here (by the browser in the wasm).
+    fn format_command(
+        command: &str,
+        params: Option<&Value>,
+        callback: Option<&str>,
+        app_sid: &str,
+    ) -> String {
+        let params = params.map(Value::to_string);
+        super::format_command(command, params.as_deref(), callback, app_sid)
+    }
+
+    fn parse_command(msg: &str) -> Option<ParsedCommand<Value>> {
+        super::parse_command(msg, |text| serde_json::from_str(text).ok())
+    }
+
+    fn parse_reply(data: &str) -> Option<(String, Option<Value>)> {
+        super::parse_reply(data, |text| serde_json::from_str(text).ok())
+    }
 
     #[test]
     fn window_name_good() {

@@ -93,8 +93,7 @@ async fn run(page: Rc<AppPage>, lang: Lang, op: Op, with_catalogue: bool) -> Out
         Op::Load => Ok(None),
         Op::Install => {
             // A list kept from an earlier installation is the administrator's choice: keep it.
-            let configured =
-                matches!(parse_record(&page.app.options), Record::Stored(list) if !list.is_empty());
+            let configured = matches!(parse_record(&page.app.options, &crate::client::Json), Record::Stored(list) if !list.is_empty());
             let bound = if configured {
                 Ok(())
             } else {
@@ -283,12 +282,12 @@ fn CloseButton(bridge: Rc<dyn Bridge>) -> impl IntoView {
 /// For users who are not administrators: what the app's list says, and who can change it.
 #[component]
 fn ReadOnlyBindings(
-    options: crate::core::json::Value,
+    options: crate::core::bindings::AppOptions,
     installing: bool,
     bridge: Rc<dyn Bridge>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let rows = match parse_record(&options) {
+    let rows = match parse_record(&options, &crate::client::Json) {
         Record::Stored(list) => list,
         Record::Missing | Record::Unreadable => Vec::new(),
     };

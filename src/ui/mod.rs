@@ -17,13 +17,14 @@ use leptos::tachys::view::{Mountable, Render};
 
 use crate::bridge::{Bridge, BridgeError, Host};
 use crate::browser::{detect_host, load_language, query_param, BrowserClock, FetchTransport};
+use crate::client::Json;
 use crate::client::{AuthSource, Clock, LocalFuture, RestClient, Transport};
 use crate::core::context::{
     is_app_page, parse_app_context, parse_init_data, parse_refreshed_auth, Auth, ContextError,
-    PlacementContext,
+    InitData, PlacementContext,
 };
 use crate::core::i18n::{tr, trf, Lang, Msg};
-use crate::core::json::Value;
+use crate::core::loose::Loose;
 use crate::core::model::{build_form, Access, BlockForm};
 use crate::core::rest::RestError;
 use crate::messages;
@@ -139,7 +140,7 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
             Err(err) => Screen::BadContext(err),
         };
     }
-    let ctx = match parse_init_data(&data) {
+    let ctx = match parse_init_data(&data, &Json) {
         Ok(ctx) => ctx,
         Err(err) => return Screen::BadContext(err),
     };
@@ -182,9 +183,10 @@ async fn load(session: Rc<Session>) -> Screen {
 }
 
 /// The portal's language (`LANG`) in the placement's init data.
-fn init_lang(data: &Value) -> Option<Lang> {
-    data.get("LANG")
-        .and_then(Value::as_str)
+fn init_lang(data: &InitData) -> Option<Lang> {
+    data.lang
+        .as_ref()
+        .and_then(Loose::as_str)
         .map(Lang::from_code)
 }
 

@@ -8,7 +8,10 @@ use std::rc::Rc;
 
 use landing_block_editor::browser::sleep;
 use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, TransportError};
-use landing_block_editor::core::json::Value;
+use landing_block_editor::codec::Raw;
+use serde_json::Value;
+
+mod form;
 use landing_block_editor::core::rest::RequestBody;
 use landing_block_editor::ui::{App, Platform, SettingsApp};
 use leptos::mount::{mount_to, UnmountHandle};
@@ -59,7 +62,7 @@ impl Transport for StubTransport {
     ) -> LocalFuture<'static, Result<HttpResponse, TransportError>> {
         self.requests
             .borrow_mut()
-            .push((url.to_string(), body.to_value()));
+            .push((url.to_string(), form::body_value(&body)));
         let answer = self
             .answers
             .borrow_mut()
@@ -203,4 +206,16 @@ impl Mounted {
             self.page_text().chars().take(600).collect::<String>()
         );
     }
+}
+
+/// A JSON value as the app hands it to the bridge.
+pub fn raw(value: &Value) -> Raw {
+    Raw::from_serialize(value).expect("a JSON value")
+}
+
+/// What the bridge answered, as JSON (null when nothing).
+pub fn value_of(answer: Option<Raw>) -> Value {
+    answer
+        .and_then(|raw| raw.read().ok())
+        .unwrap_or(Value::Null)
 }

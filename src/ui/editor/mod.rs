@@ -17,12 +17,11 @@ use super::fields::FieldState;
 use super::{use_lang, Loaded, Session};
 use crate::bridge::{Bridge, BridgeError};
 use crate::browser;
+use crate::codec;
 use crate::core::draft;
 use crate::core::i18n::{tr, Msg};
-use crate::core::json::Value;
 use crate::core::model::{blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue};
 use crate::core::rest::RestError;
-use crate::json;
 use actions::Footer;
 use cards::{CardGroup, ReadOnlyNodes};
 use header::Header;
@@ -41,30 +40,19 @@ pub enum SaveOutcome {
     Failed(RestError),
 }
 
-/// The parameters of `refreshBlock`, which has the editor render the saved block again.
-fn refresh_params(block_id: u64) -> Value {
-    json!({ "id": block_id })
-}
-
 /// Saves the changed nodes, then asks the editor to re-render the block.
 async fn save(session: Rc<Session>, form: BlockForm, values: Vec<FieldValue>) -> SaveOutcome {
     let data = updatenodes_data(&form, &values);
     let ctx = &session.ctx;
     if let Err(err) = session
         .client
-        .update_nodes(ctx.page_id, ctx.block_id, data)
+        .update_nodes(ctx.page_id, ctx.block_id, &data)
         .await
     {
         return SaveOutcome::Failed(err);
     }
-    let refreshed = session
-        .bridge
-        .placement_call(
-            "refreshBlock",
-            refresh_params(ctx.block_id),
-            REFRESH_TIMEOUT_MS,
-        )
-        .await;
+    let refreshed =
+        crate::bridge::refresh_block(&*session.bridge, ctx.block_id, REFRESH_TIMEOUT_MS).await;
     SaveOutcome::Saved {
         confirmed: !matches!(
             refreshed,
@@ -196,7 +184,7 @@ impl EditorState {
 /// The field values as they start: a draft left unsaved last time (slider closed, reload)
 /// comes back, when the access allows editing; the count says how many of its edits did.
 fn starting_values(loaded: &Loaded, draft_key: &str) -> (Vec<FieldValue>, usize) {
-    match browser::stored(draft_key).and_then(|text| draft::parse(&text)) {
+    match browser::stored(draft_key).and_then(|text| codec::decode(&text).ok()) {
         Some(saved) if loaded.access.can_edit_content() => draft::restore(&loaded.form, &saved),
         _ => (loaded.form.initial_values(), 0),
     }
@@ -244,7 +232,7 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
         let key = draft_key.clone();
         Effect::new(move || {
             match current.with(|current| form.with(|form| draft::capture(form, current))) {
-                Some(draft) => browser::store(&key, &draft::to_text(&draft)),
+                Some(draft) => browser::store(&key, &codec::encode(&draft).unwrap_or_default()),
                 None => browser::unstore(&key),
             }
         });
