@@ -468,6 +468,11 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
 
 /// A PHP map: an object as is, `[]` or null as empty, a list as the keys "0", "1", ...
 /// Anything else (a scalar) is `Err(NotAMap)` in `.0`, for the caller to report.
+///
+/// A PHP list that arrives as an object (`{"0": .., "1": ..}`, e.g. after a key was unset)
+/// reads in ascending key order in the browser whatever the text's order: a JS object lists
+/// integer-like keys first, ascending (serde-wasm-bindgen walks `Object.entries`). Natively
+/// (serde_json) the text's order is kept. Callers that need an order sort (batch errors).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhpMap<V>(pub Result<Vec<(String, V)>, NotAMap>);
 
