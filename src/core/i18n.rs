@@ -5,9 +5,9 @@
 
 use std::cell::RefCell;
 
-use std::collections::HashMap;
+use serde::{Deserialize, Deserializer};
 
-use super::loose::Loose;
+use super::loose::{AnyShape, Loose};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -637,8 +637,17 @@ thread_local! {
 }
 
 /// A translation file as it arrives: `{"MessageName": "text"}` (values that are not
-/// strings count as missing).
-pub type Translations = HashMap<String, Loose>;
+/// strings count as missing); anything but an object is refused.
+pub struct Translations(pub Vec<(String, Loose)>);
+
+impl<'de> Deserialize<'de> for Translations {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Translations, D::Error> {
+        match AnyShape::<Loose>::deserialize(d)? {
+            AnyShape::Map(entries) => Ok(Translations(entries)),
+            _ => Err(serde::de::Error::custom("a translation file is an object")),
+        }
+    }
+}
 
 /// Makes `lang` speak from a translation file. Keys it does not know are ignored and messages
 /// it lacks stay English. Installing a language again replaces it.
@@ -648,8 +657,10 @@ pub fn install(lang: Lang, texts: &Translations) {
         .iter()
         .map(|name| {
             texts
-                .get(*name)
-                .and_then(Loose::as_str)
+                .0
+                .iter()
+                .find(|(key, _)| key == name)
+                .and_then(|(_, text)| text.as_str())
                 .filter(|t| !t.trim().is_empty())
                 .map(|t| &*Box::leak(t.to_owned().into_boxed_str()))
         })

@@ -5,6 +5,7 @@
 //! They read through `deserialize_any`, so they work the same over serde_json (native) and
 //! serde-wasm-bindgen (a parsed JS value in the browser).
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::collections::{HashMap, HashSet};
 use std::fmt::{self, Write as _};
 use std::marker::PhantomData;
@@ -427,18 +428,41 @@ fn read_ordered<'de, A: MapAccess<'de>, V: Deserialize<'de>>(
     mut map: A,
 ) -> Result<Vec<(String, V)>, A::Error> {
     let mut entries: Vec<(String, V)> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut index = KeyIndex::default();
     while let Some(key) = map.next_key::<Text>()? {
         let value = map.next_value()?;
-        match index.get(&key.0) {
-            Some(&at) => entries[at].1 = value,
-            None => {
-                index.insert(key.0.clone(), entries.len());
-                entries.push((key.0, value));
-            }
+        match index.position(&key.0, entries.len()) {
+            Some(at) => entries[at].1 = value,
+            None => entries.push((key.0, value)),
         }
     }
     Ok(entries)
+}
+
+/// Where a key was first seen. Only serde_json (native) passes a key twice: a JS object
+/// (the browser's JSON.parse already kept the last) has each once, so the wasm keeps no
+/// index and carries no hash map.
+#[derive(Default)]
+struct KeyIndex {
+    #[cfg(not(target_arch = "wasm32"))]
+    first: HashMap<String, usize>,
+}
+
+impl KeyIndex {
+    /// The earlier position of `key`, or `None` (and `next` noted as its place).
+    #[cfg(not(target_arch = "wasm32"))]
+    fn position(&mut self, key: &str, next: usize) -> Option<usize> {
+        if let Some(&at) = self.first.get(key) {
+            return Some(at);
+        }
+        self.first.insert(key.to_owned(), next);
+        None
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    fn position(&mut self, _key: &str, _next: usize) -> Option<usize> {
+        None
+    }
 }
 
 /// An object's entries in document order (see `read_ordered`); anything that is not an
@@ -468,6 +492,11 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
 
 /// A PHP map: an object as is, `[]` or null as empty, a list as the keys "0", "1", ...
 /// Anything else (a scalar) is `Err(NotAMap)` in `.0`, for the caller to report.
+///
+/// A PHP list that arrives as an object (`{"0": .., "1": ..}`, e.g. after a key was unset)
+/// reads in ascending key order in the browser whatever the text's order: a JS object lists
+/// integer-like keys first, ascending (serde-wasm-bindgen walks `Object.entries`). Natively
+/// (serde_json) the text's order is kept. Callers that need an order sort (batch errors).
 #[derive(Clone, Debug, PartialEq)]
 pub struct PhpMap<V>(pub Result<Vec<(String, V)>, NotAMap>);
 
@@ -532,22 +561,25 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for ObjVisitor<T> {
         Ok(Obj(None))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Obj<T>, A::Error> {
-        let once = FirstOfEachKey {
+        #[cfg(not(target_arch = "wasm32"))]
+        let map = FirstOfEachKey {
             inner: map,
             seen: HashSet::new(),
         };
-        T::deserialize(de::value::MapAccessDeserializer::new(once)).map(|t| Obj(Some(t)))
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(|t| Obj(Some(t)))
     }
 }
 
 /// An object's entries with a repeated key dropped, so that a derived struct does not fail
 /// on it ("duplicate field"). Only serde_json (native) ever passes one: `JSON.parse` has
 /// already kept the last in the browser, this keeps the first.
+#[cfg(not(target_arch = "wasm32"))]
 struct FirstOfEachKey<A> {
     inner: A,
     seen: HashSet<String>,
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for FirstOfEachKey<A> {
     type Error = A::Error;
 

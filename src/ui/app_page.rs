@@ -93,7 +93,8 @@ async fn run(page: Rc<AppPage>, lang: Lang, op: Op, with_catalogue: bool) -> Out
         Op::Load => Ok(None),
         Op::Install => {
             // A list kept from an earlier installation is the administrator's choice: keep it.
-            let configured = matches!(parse_record(&page.app.options, &crate::client::Json), Record::Stored(list) if !list.is_empty());
+            let stored = parse_record(&page.app.options, &crate::client::Json);
+            let configured = matches!(stored, Record::Stored(list) if !list.is_empty());
             let bound = if configured {
                 Ok(())
             } else {
