@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The performance benchmark (not a test): builds the release app and the emulator when asked,
-# then drives the emulator's editor in headless Chromium (e2e/src/bin/bench.rs) and prints the
-# download sizes, REST requests, open and save timings and memory, each against its budget.
-# Exits 1 when a budget is exceeded.
+# installs the official @bitrix24/b24jssdk for the plain-JavaScript peer (bench/peer/) into a
+# cache outside the clone, then runs e2e/src/bin/bench/: the product and the peer side by side
+# in headless Chromium, on loopback and on an emulated office link, cold and warm cache. Prints
+# the download sizes, REST requests, the side-by-side table and memory; exits 1 when a budget
+# of the product is exceeded, 2 when the benchmark could not run.
 #
-#   scripts/bench.sh                 build (trunk build --release), then 10 timed runs
+#   scripts/bench.sh                 build (trunk build --release), then 5 pairs per condition
 #   scripts/bench.sh --no-build      use the dist/ that is there
-#   scripts/bench.sh --runs 20       more runs (any further arguments go to the benchmark)
+#   scripts/bench.sh --runs 10       more pairs (any further arguments go to the benchmark)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
@@ -16,6 +18,18 @@ if [ "${1:-}" = "--no-build" ]; then
 else
   trunk build --release
 fi
+
+# The peer's SDK: major version 2, as e2e/tests/e2e/sdk.rs uses it; never committed.
+SDK_SPEC="@bitrix24/b24jssdk@^2"
+SDK_DIR="$LBE_TOOLS/b24jssdk"
+SDK_UMD="$SDK_DIR/node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"
+if [ ! -f "$SDK_UMD" ]; then
+  echo "[bench] installing $SDK_SPEC into $SDK_DIR" >&2
+  mkdir -p "$SDK_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$SDK_DIR" "$SDK_SPEC" >/dev/null
+fi
+[ -f "$SDK_UMD" ] || { echo "[bench] no UMD build at $SDK_UMD" >&2; exit 2; }
+
 cargo build -q -p emulator -p e2e --bin emulator --bin bench
 LBE_DIST="${LBE_DIST:-$PWD/dist}" LBE_EMULATOR="${LBE_EMULATOR:-$PWD/target/debug/emulator}" \
-  target/debug/bench "$@"
+  LBE_PEER_SDK="${LBE_PEER_SDK:-$SDK_UMD}" target/debug/bench "$@"
