@@ -19,17 +19,7 @@ else
   trunk build --release
 fi
 
-# The peer's SDK: major version 2, as e2e/tests/e2e/sdk.rs uses it; never committed.
-SDK_SPEC="@bitrix24/b24jssdk@^2"
-SDK_DIR="$LBE_TOOLS/b24jssdk"
-SDK_UMD="$SDK_DIR/node_modules/@bitrix24/b24jssdk/dist/umd/index.min.js"
-if [ ! -f "$SDK_UMD" ]; then
-  echo "[bench] installing $SDK_SPEC into $SDK_DIR" >&2
-  mkdir -p "$SDK_DIR"
-  npm install --silent --no-audit --no-fund --prefix "$SDK_DIR" "$SDK_SPEC" >/dev/null
-fi
-[ -f "$SDK_UMD" ] || { echo "[bench] no UMD build at $SDK_UMD" >&2; exit 2; }
-
+. scripts/peer-sdk.sh
 cargo build -q -p emulator -p e2e --bin emulator --bin bench
 LBE_DIST="${LBE_DIST:-$PWD/dist}" LBE_EMULATOR="${LBE_EMULATOR:-$PWD/target/debug/emulator}" \
-  LBE_PEER_SDK="${LBE_PEER_SDK:-$SDK_UMD}" target/debug/bench "$@"
+  target/debug/bench "$@"
