@@ -2,7 +2,9 @@
 // placement, one batch for the block's manifest and content, a labelled input per node match,
 // save the changed nodes with landing.block.updatenodes, then refreshBlock. It is the
 // benchmark's yardstick (e2e/src/bin/bench.rs), not a product: no retries, no drafts, no
-// localisation, only what a small app written this way would have.
+// localisation, only what a small app written this way would have. The calls are the SDK 2.x
+// API its package's README-AI.md recommends (initializeB24Frame, actions.v2.batch/call,
+// placement.call); callMethod/callBatch are deprecated there for 3.0.
 (function () {
   "use strict";
   // Read by the benchmark's probe as "app start": the SDK has been evaluated by now.
