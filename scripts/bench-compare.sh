@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Two builds of the app measured back to back on this machine: the benchmark
 # (e2e/src/bin/bench.rs) alternates between them, A B A B ..., so that load on the machine
-# falls on both alike, then prints each build's open and save medians and their ratio.
+# falls on both alike, then prints each build's open and save medians and their ratio, per
+# network and cache condition (the benchmark's peer runs too, but only the product is compared).
 #
 #   scripts/bench-compare.sh OLD_DIST NEW_DIST [--rounds N] [--runs M]
 #
-# Each round runs the benchmark once per build with M timed runs (default 5) after its
+# Each round runs the benchmark once per build with M pairs per condition (default 2) after its
 # warm-up; N rounds (default 4). Example, the build before a change against today's:
 #   git worktree add /tmp/old <commit> && (cd /tmp/old && trunk build --release)
 #   trunk build --release && scripts/bench-compare.sh /tmp/old/dist dist
@@ -16,7 +17,7 @@ old="$(cd "$1" && pwd)"
 new="$(cd "$2" && pwd)"
 shift 2
 rounds=4
-runs=5
+runs=2
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -25,6 +26,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 . scripts/setup.sh
+. scripts/peer-sdk.sh
 cargo build -q -p emulator -p e2e --bin emulator --bin bench
 
 samples="$(mktemp)"
@@ -34,26 +36,33 @@ for round in $(seq 1 "$rounds"); do
     dist="$old"
     [ "$build" = new ] && dist="$new"
     echo "[compare] round $round/$rounds: $build ($dist)" >&2
-    # The benchmark prints one line per run on stderr: "[bench] run N: open X ms, save Y ms, ...".
+    # One line per run on stderr: "[bench] <condition> Product: open X ms, save Y ms, ...".
     LBE_DIST="$dist" LBE_EMULATOR="$PWD/target/debug/emulator" \
       target/debug/bench --runs "$runs" 2>&1 >/dev/null |
-      awk -v build="$build" '/^\[bench\] run [0-9]+:/ && !/warm-up/ {
+      awk -v build="$build" '/^\[bench\] .* Product: open / {
+          line = $0
+          sub(/^\[bench\] /, "", line)
+          cond = line
+          sub(/ Product: .*/, "", cond)
+          gsub(/[ ,()\/]+/, "_", cond)
           for (i = 1; i <= NF; i++) {
             if ($i == "open") open = $(i + 1)
             if ($i == "save") save = $(i + 1)
           }
-          print build, open, save
+          print build, cond, open, save
         }' >>"$samples"
   done
 done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-for what in open save; do
-  col=2
-  [ "$what" = save ] && col=3
-  o=$(awk -v c="$col" '$1 == "old" { print $c }' "$samples" | median)
-  n=$(awk -v c="$col" '$1 == "new" { print $c }' "$samples" | median)
-  count=$(awk '$1 == "new"' "$samples" | wc -l)
-  awk -v w="$what" -v o="$o" -v n="$n" -v c="$count" 'BEGIN {
-    printf "%-5s median over %d runs each: old %.0f ms, new %.0f ms, new/old %.2f\n", w, c, o, n, n / o }'
+for cond in $(awk '{ print $2 }' "$samples" | awk '!seen[$0]++'); do
+  for what in open save; do
+    col=3
+    [ "$what" = save ] && col=4
+    o=$(awk -v c="$col" -v k="$cond" '$1 == "old" && $2 == k { print $c }' "$samples" | median)
+    n=$(awk -v c="$col" -v k="$cond" '$1 == "new" && $2 == k { print $c }' "$samples" | median)
+    count=$(awk -v k="$cond" '$1 == "new" && $2 == k' "$samples" | wc -l)
+    awk -v w="$what" -v k="$cond" -v o="$o" -v n="$n" -v c="$count" 'BEGIN {
+      printf "%-40s %-5s median over %d runs each: old %.0f ms, new %.0f ms, new/old %.2f\n", k, w, c, o, n, n / o }'
+  done
 done

@@ -80,6 +80,12 @@ impl Default for BucketCfg {
 pub struct Faults {
     /// Overrides `--latency-ms` while set.
     pub latency_ms: Option<u64>,
+    /// Holds each CORS preflight (`OPTIONS`) answer this long. Chromium's network emulation
+    /// (CDP `Network.emulateNetworkConditions`) delays the requests a page makes but not the
+    /// preflights its network service sends for them, so the benchmark's emulated link adds
+    /// their round trip here (`latency_ms` delays the other REST requests, not these).
+    #[serde(default)]
+    pub preflight_latency_ms: Option<u64>,
     pub rest: Vec<RestFault>,
     pub refresh_block: RefreshBlock,
     #[serde(default)]
@@ -95,6 +101,8 @@ pub struct Faults {
 pub struct FaultsPatch {
     #[serde(default)]
     pub latency_ms: Option<u64>,
+    #[serde(default)]
+    pub preflight_latency_ms: Option<u64>,
     #[serde(default)]
     pub rest: Option<Vec<RestFault>>,
     #[serde(default)]
@@ -120,6 +128,9 @@ impl Faults {
         }
         if let Some(ms) = patch.latency_ms {
             self.latency_ms = Some(ms.min(120_000));
+        }
+        if let Some(ms) = patch.preflight_latency_ms {
+            self.preflight_latency_ms = Some(ms.min(120_000));
         }
         if let Some(rb) = patch.refresh_block {
             self.refresh_block = rb;
@@ -208,13 +219,14 @@ mod tests {
         f.apply(
             serde_json::from_str(
                 r#"{"rest":[{"method":"Batch","kind":"http500","times":2},{"kind":"drop"}],
-                    "refresh_block":"ignore","latency_ms":5}"#,
+                    "refresh_block":"ignore","latency_ms":5,"preflight_latency_ms":40}"#,
             )
             .unwrap(),
         )
         .unwrap();
         assert_eq!(f.refresh_block, RefreshBlock::Ignore);
         assert_eq!(f.latency_ms, Some(5));
+        assert_eq!(f.preflight_latency_ms, Some(40));
         assert_eq!(
             f.take_rest_fault("landing.block.getlist"),
             Some(FaultKind::Drop)

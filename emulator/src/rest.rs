@@ -230,7 +230,14 @@ fn log(app: &AppState, method: &str, status: u16, error: Option<&str>) {
 
 async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body> {
     if req.method() == Method::OPTIONS {
-        app.lock().rest_preflights += 1;
+        let delay = {
+            let mut store = app.lock();
+            store.rest_preflights += 1;
+            store.faults.preflight_latency_ms.unwrap_or(0)
+        };
+        if delay > 0 {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+        }
         return with_cors(text_response(
             200,
             "text/plain; charset=utf-8",

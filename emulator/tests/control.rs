@@ -217,6 +217,34 @@ async fn latency_delays_rest_answers() {
 }
 
 #[tokio::test]
+async fn preflight_latency_delays_only_preflights() {
+    let emu = start().await;
+    let a = emu.editor_addr;
+    let preflight = || request(a, "OPTIONS", "/rest/batch.json", &[], b"");
+    let t = Instant::now();
+    assert_eq!(preflight().await.unwrap().status, 200);
+    let quick = t.elapsed();
+    post_json(
+        a,
+        "/_emulator/faults",
+        &json!({"preflight_latency_ms": 300}),
+    )
+    .await;
+    let t = Instant::now();
+    let r = preflight().await.unwrap();
+    assert_eq!(r.status, 200);
+    assert!(t.elapsed() >= Duration::from_millis(300));
+    assert_eq!(r.header("access-control-allow-origin"), Some("*"));
+    // The REST calls themselves keep `latency_ms` (0 here).
+    let (_, auth, _) = open(a, 101).await;
+    let t = Instant::now();
+    rest(a, "landing.block.getlist", &auth, list()).await;
+    assert!(t.elapsed() < Duration::from_millis(300), "{quick:?}");
+    assert_eq!(state(a).await["rest_preflights"], json!(2));
+    emu.stop().await;
+}
+
+#[tokio::test]
 async fn refresh_block_fault_reaches_the_page_helpers() {
     let emu = start().await;
     let a = emu.editor_addr;
