@@ -30,16 +30,25 @@ done
 cargo build -q -p emulator -p e2e --bin emulator --bin bench
 
 samples="$(mktemp)"
-trap 'rm -f "$samples"' EXIT
+log="$(mktemp)"
+trap 'rm -f "$samples" "$log"' EXIT
 for round in $(seq 1 "$rounds"); do
   for build in old new; do
     dist="$old"
     [ "$build" = new ] && dist="$new"
     echo "[compare] round $round/$rounds: $build ($dist)" >&2
-    # One line per run on stderr: "[bench] <condition> Product: open X ms, save Y ms, ...".
+    # Exit 1 is a missed budget: the timings still count, and the verdict is shown. Exit 2:
+    # the benchmark could not run.
+    status=0
     LBE_DIST="$dist" LBE_EMULATOR="$PWD/target/debug/emulator" \
-      target/debug/bench --runs "$runs" 2>&1 >/dev/null |
-      awk -v build="$build" '/^\[bench\] .* Product: open / {
+      target/debug/bench --runs "$runs" >/dev/null 2>"$log" || status=$?
+    if [ "$status" -gt 1 ]; then
+      cat "$log" >&2
+      exit "$status"
+    fi
+    grep '^BUDGET EXCEEDED' "$log" | sed "s/^/[compare] $build: /" >&2 || true
+    # One line per run on stderr: "[bench] <condition> Product: open X ms, save Y ms, ...".
+    awk -v build="$build" '/^\[bench\] .* Product: open / {
           line = $0
           sub(/^\[bench\] /, "", line)
           cond = line
@@ -50,7 +59,7 @@ for round in $(seq 1 "$rounds"); do
             if ($i == "save") save = $(i + 1)
           }
           print build, cond, open, save
-        }' >>"$samples"
+        }' "$log" >>"$samples"
   done
 done
 
