@@ -9,6 +9,8 @@
 //! Environment: `LBE_EMULATOR` (emulator binary), `LBE_DIST` (the app's release build),
 //! `LBE_CHROMIUM` (browser binary), `LBE_CHROMEDRIVER` (driver binary).
 
+pub mod nginx;
+
 use std::fmt;
 use std::future::Future;
 use std::path::{Path, PathBuf};

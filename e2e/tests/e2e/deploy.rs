@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
+use e2e::nginx::NginxInstall;
 use e2e::{
     copy_dir, dist_dir, ensure, fail, field_css, fixture, free_port, wait_until, workspace_root,
     EmuOptions, Error, Proc, Result, Session, Status, TempDir,
@@ -394,38 +395,14 @@ struct Nginx {
     sub_addr: String,
 }
 
-/// A `--name=value` of `nginx -V`.
-fn build_option(version_output: &str, name: &str) -> Option<String> {
-    version_output
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix(&format!("--{name}=")))
-        .map(str::to_string)
-}
-
 impl Nginx {
     async fn start(portal_origins: &str) -> Result<Nginx> {
         let dist = dist_dir()?;
-        let bin = std::env::var("LBE_NGINX").unwrap_or_else(|_| "/usr/sbin/nginx".into());
-        let version = std::process::Command::new(&bin)
-            .arg("-V")
-            .output()
-            .map_err(|e| {
-                Error(format!(
-                    "cannot run nginx at {bin} (scripts/setup.sh installs it): {e}"
-                ))
-            })?;
-        let version = String::from_utf8_lossy(&version.stderr).into_owned();
-        let modules =
-            build_option(&version, "modules-path").unwrap_or("/usr/lib/nginx/modules".into());
-        let brotli = Path::new(&modules).join("ngx_http_brotli_static_module.so");
-        ensure!(
-            brotli.is_file(),
-            "no {} (Debian: libnginx-mod-http-brotli-static; scripts/setup.sh installs it)",
-            brotli.display()
-        );
-        let conf_path =
-            build_option(&version, "conf-path").unwrap_or("/etc/nginx/nginx.conf".into());
-        let mime = Path::new(&conf_path).with_file_name("mime.types");
+        let NginxInstall {
+            bin,
+            brotli_module: brotli,
+            mime_types: mime,
+        } = NginxInstall::find()?;
 
         let dir = TempDir::new("nginx")?;
         let root_www = dir.path().join("root");

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
+use e2e::nginx::NginxInstall;
 use e2e::{clip, copy_dir, ensure, fail, free_port, wait_until, workspace_root, Proc, Result};
 use e2e::{Error, TempDir};
 use tokio::net::TcpStream;
@@ -29,14 +30,6 @@ pub struct Hosts {
     pub library_port: u16,
     /// Raw and gzip size of the stand-in as served.
     pub library_sizes: (u64, u64),
-}
-
-/// A `--name=value` of `nginx -V`.
-fn build_option(version_output: &str, name: &str) -> Option<String> {
-    version_output
-        .split_whitespace()
-        .find_map(|w| w.strip_prefix(&format!("--{name}=")))
-        .map(str::to_string)
 }
 
 fn run(what: &str, cmd: &mut std::process::Command) -> Result<()> {
@@ -137,27 +130,11 @@ impl Hosts {
     /// `dist`: the product's release build; `sdk_umd`: the SDK's browser build;
     /// `portal_origin`: the emulator's editor origin (the page that frames both apps).
     pub async fn start(dist: &Path, sdk_umd: &Path, portal_origin: &str) -> Result<Hosts> {
-        let bin = std::env::var("LBE_NGINX").unwrap_or_else(|_| "/usr/sbin/nginx".into());
-        let version = std::process::Command::new(&bin)
-            .arg("-V")
-            .output()
-            .map_err(|e| {
-                Error(format!(
-                    "cannot run nginx at {bin} (scripts/setup.sh installs it): {e}"
-                ))
-            })?;
-        let version = String::from_utf8_lossy(&version.stderr).into_owned();
-        let modules =
-            build_option(&version, "modules-path").unwrap_or("/usr/lib/nginx/modules".into());
-        let brotli = Path::new(&modules).join("ngx_http_brotli_static_module.so");
-        ensure!(
-            brotli.is_file(),
-            "no {} (scripts/setup.sh installs it)",
-            brotli.display()
-        );
-        let conf_path =
-            build_option(&version, "conf-path").unwrap_or("/etc/nginx/nginx.conf".into());
-        let mime = Path::new(&conf_path).with_file_name("mime.types");
+        let NginxInstall {
+            bin,
+            brotli_module: brotli,
+            mime_types: mime,
+        } = NginxInstall::find()?;
 
         let dir = TempDir::new("bench-hosts")?;
         let d = dir.path();
