@@ -44,6 +44,35 @@ impl NginxInstall {
     }
 }
 
+impl NginxInstall {
+    /// The start of a private nginx.conf: modules, files under `dir`, and `http {` opened with
+    /// deploy/nginx's `lbe-http.conf` included. The caller writes its servers and closes `http`.
+    pub fn conf_head(&self, dir: &Path, deploy: &Path) -> String {
+        format!(
+            r#"load_module {brotli};
+worker_processes 1;
+pid {d}/nginx.pid;
+error_log {d}/error.log info;
+events {{ worker_connections 256; }}
+http {{
+    include {mime};
+    default_type application/octet-stream;
+    access_log {d}/access.log;
+    client_body_temp_path {d}/client_body;
+    proxy_temp_path {d}/proxy;
+    fastcgi_temp_path {d}/fastcgi;
+    uwsgi_temp_path {d}/uwsgi;
+    scgi_temp_path {d}/scgi;
+    include {deploy}/lbe-http.conf;
+"#,
+            brotli = self.brotli_module.display(),
+            mime = self.mime_types.display(),
+            d = dir.display(),
+            deploy = deploy.display(),
+        )
+    }
+}
+
 /// A `--name=value` of `nginx -V`.
 fn build_option(version_output: &str, name: &str) -> Option<String> {
     version_output

@@ -398,11 +398,8 @@ struct Nginx {
 impl Nginx {
     async fn start(portal_origins: &str) -> Result<Nginx> {
         let dist = dist_dir()?;
-        let NginxInstall {
-            bin,
-            brotli_module: brotli,
-            mime_types: mime,
-        } = NginxInstall::find()?;
+        let nginx = NginxInstall::find()?;
+        let bin = nginx.bin.clone();
 
         let dir = TempDir::new("nginx")?;
         let root_www = dir.path().join("root");
@@ -415,24 +412,9 @@ impl Nginx {
         while sub_port == root_port {
             sub_port = free_port()?;
         }
-        let d = dir.path().display();
-        let conf = format!(
-            r#"load_module {brotli};
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log info;
-events {{ worker_connections 64; }}
-http {{
-    include {mime};
-    default_type application/octet-stream;
-    access_log {d}/access.log;
-    client_body_temp_path {d}/client_body;
-    proxy_temp_path {d}/proxy;
-    fastcgi_temp_path {d}/fastcgi;
-    uwsgi_temp_path {d}/uwsgi;
-    scgi_temp_path {d}/scgi;
-    include {deploy}/lbe-http.conf;
-    server {{
+        let conf = nginx.conf_head(dir.path(), &deploy)
+            + &format!(
+                r#"    server {{
         listen 127.0.0.1:{root_port};
         set $lbe_portal_origins "{portal_origins}";
         root {root_www};
@@ -448,12 +430,10 @@ http {{
     }}
 }}
 "#,
-            brotli = brotli.display(),
-            mime = mime.display(),
-            deploy = deploy.display(),
-            root_www = root_www.display(),
-            sub_www = sub_www.display(),
-        );
+                deploy = deploy.display(),
+                root_www = root_www.display(),
+                sub_www = sub_www.display(),
+            );
         let conf_file = dir.path().join("nginx.conf");
         std::fs::write(&conf_file, conf)?;
         let mut cmd = Command::new(&bin);

@@ -130,11 +130,8 @@ impl Hosts {
     /// `dist`: the product's release build; `sdk_umd`: the SDK's browser build;
     /// `portal_origin`: the emulator's editor origin (the page that frames both apps).
     pub async fn start(dist: &Path, sdk_umd: &Path, portal_origin: &str) -> Result<Hosts> {
-        let NginxInstall {
-            bin,
-            brotli_module: brotli,
-            mime_types: mime,
-        } = NginxInstall::find()?;
+        let nginx = NginxInstall::find()?;
+        let bin = nginx.bin.clone();
 
         let dir = TempDir::new("bench-hosts")?;
         let d = dir.path();
@@ -172,23 +169,9 @@ impl Hosts {
         while library_port == app_port {
             library_port = free_port()?;
         }
-        let conf = format!(
-            r#"load_module {brotli};
-worker_processes 1;
-pid {d}/nginx.pid;
-error_log {d}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include {mime};
-    default_type application/octet-stream;
-    access_log {d}/access.log;
-    client_body_temp_path {d}/client_body;
-    proxy_temp_path {d}/proxy;
-    fastcgi_temp_path {d}/fastcgi;
-    uwsgi_temp_path {d}/uwsgi;
-    scgi_temp_path {d}/scgi;
-    include {deploy}/lbe-http.conf;
-    server {{
+        let conf = nginx.conf_head(d, &deploy)
+            + &format!(
+                r#"    server {{
         listen 127.0.0.1:{app_port};
         set $lbe_portal_origins "{portal_origin}";
         root {www};
@@ -226,13 +209,11 @@ http {{
     }}
 }}
 "#,
-            brotli = brotli.display(),
-            mime = mime.display(),
-            deploy = deploy.display(),
-            www = www.display(),
-            lib = lib.display(),
-            d = d.display(),
-        );
+                deploy = deploy.display(),
+                www = www.display(),
+                lib = lib.display(),
+                d = d.display(),
+            );
         let conf_file = d.join("nginx.conf");
         std::fs::write(&conf_file, conf)?;
         let mut cmd = Command::new(&bin);
