@@ -8,8 +8,8 @@
 #
 # Each round runs the benchmark once per build with M pairs per condition (default 2) after its
 # warm-up; N rounds (default 4). Example, the build before a change against today's:
-#   git worktree add /tmp/old <commit> && (cd /tmp/old && trunk build --release)
-#   trunk build --release && scripts/bench-compare.sh /tmp/old/dist dist
+#   git worktree add /tmp/old <commit> && (cd /tmp/old && scripts/build.sh)
+#   scripts/build.sh && scripts/bench-compare.sh /tmp/old/dist dist
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { echo "usage: $0 OLD_DIST NEW_DIST [--rounds N] [--runs M]" >&2; exit 2; }

@@ -6,7 +6,7 @@
 # the download sizes, REST requests, the side-by-side table and memory; exits 1 when a budget
 # of the product is exceeded, 2 when the benchmark could not run.
 #
-#   scripts/bench.sh                 build (trunk build --release), then 5 pairs per condition
+#   scripts/bench.sh                 build (scripts/build.sh), then 5 pairs per condition
 #   scripts/bench.sh --no-build      use the dist/ that is there
 #   scripts/bench.sh --runs 10       more pairs (any further arguments go to the benchmark)
 set -euo pipefail
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 if [ "${1:-}" = "--no-build" ]; then
   shift
 else
-  trunk build --release
+  scripts/build.sh
 fi
 
 . scripts/peer-sdk.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the release (`trunk build --release`) and packs it as the zip Bitrix24 accepts for a
+# Builds the release (`scripts/build.sh`) and packs it as the zip Bitrix24 accepts for a
 # local static application: index.html and the files it loads at the zip's root. The .gz and
 # .br copies stay out (the portal serves the files itself).
 #
@@ -12,7 +12,7 @@ root="$PWD"
 
 if [ "${1:-}" != "--no-build" ]; then
   . scripts/setup.sh
-  trunk build --release
+  scripts/build.sh
 fi
 [ -f dist/index.html ] || { echo "package: dist/index.html is missing (run without --no-build)" >&2; exit 1; }
 command -v zip >/dev/null || { echo "package: the zip command is missing (scripts/setup.sh installs it)" >&2; exit 1; }

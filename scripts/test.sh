@@ -26,7 +26,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p landing-block-editor --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "release build of the app"
-trunk build --release
+scripts/build.sh
 scripts/size.sh
 
 step "zip for a Bitrix24 local static app (scripts/package.sh)"

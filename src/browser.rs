@@ -108,22 +108,22 @@ pub fn query_param(name: &str) -> Option<String> {
 /// frame protocol itself.
 const LIBRARY_WAIT_MS: u32 = 4_000;
 
-/// The loader in index.html records whether the library loaded or failed.
-fn library_load_state() -> String {
-    web_sys::window()
-        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("lbeBx24")).ok())
-        .and_then(|state| js_sys::Reflect::get(&state, &JsValue::from_str("state")).ok())
-        .and_then(|state| state.as_string())
-        .unwrap_or_else(|| "failed".into())
+/// The loader in index.html (js/bx24-loader.js) settles `lbeBx24.settled` once the library
+/// loaded or failed: awaited rather than polled, so the app goes on the moment it is known.
+fn library_settled() -> Option<js_sys::Promise> {
+    let window = web_sys::window()?;
+    let loader = js_sys::Reflect::get(&window, &JsValue::from_str("lbeBx24")).ok()?;
+    js_sys::Reflect::get(&loader, &JsValue::from_str("settled"))
+        .ok()?
+        .dyn_into()
+        .ok()
 }
 
 /// Decides how the page talks to the portal: the BX24 library when it loaded
 /// and started, else the app's own frame protocol, else nothing.
 pub async fn detect_host() -> Host {
-    let mut waited = 0;
-    while library_load_state() == "loading" && waited < LIBRARY_WAIT_MS {
-        sleep(50).await;
-        waited += 50;
+    if let Some(settled) = library_settled() {
+        let _ = with_timeout(JsFuture::from(settled), LIBRARY_WAIT_MS).await;
     }
     if library_present() {
         return Host::Bridge(Rc::new(Bx24Bridge));
@@ -156,20 +156,20 @@ pub fn unstore(key: &str) {
     }
 }
 
-#[wasm_bindgen(inline_js = r#"
-export function load_bundle(file) {
-  return import(new URL(file, document.baseURI).href).then((m) => m.default());
-}
-"#)]
+#[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch)]
-    fn load_bundle(file: &str) -> Result<js_sys::Promise, JsValue>;
+    /// js/boot.js defines it: a global of the page's own loader rather than an `inline_js`
+    /// snippet, which would be one more file the glue imports before the app can start.
+    #[wasm_bindgen(catch, js_name = lbeImportBundle)]
+    fn import_bundle(file: &str) -> Result<js_sys::Promise, JsValue>;
 }
 
 /// The app's own page is a bundle of its own (`settings.js` beside `index.html`): it is
 /// imported and started only when the app is opened from the application list.
 pub async fn load_settings_bundle() -> Result<(), JsValue> {
-    JsFuture::from(load_bundle("settings.js")?).await.map(drop)
+    JsFuture::from(import_bundle("settings.js")?)
+        .await
+        .map(drop)
 }
 
 /// How long a translation file may take before the app goes on in English.

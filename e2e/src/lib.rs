@@ -181,7 +181,7 @@ pub fn dist_dir() -> Result<PathBuf> {
         .unwrap_or_else(|| workspace_root().join("dist"));
     if !dir.join("index.html").is_file() {
         fail!(
-            "the app's release build is missing: {} has no index.html. Run `trunk build --release` \
+            "the app's release build is missing: {} has no index.html. Run `scripts/build.sh` \
              in {} first (or point LBE_DIST at a build)",
             dir.display(),
             workspace_root().display()
@@ -858,6 +858,8 @@ impl Browser {
             "browserName": "chrome",
             "pageLoadStrategy": "normal",
             "goog:chromeOptions": {"binary": chromium, "args": args},
+            // Keeps the console of every frame for `console_entries`.
+            "goog:loggingPrefs": {"browser": "ALL"},
         });
         let caps = match caps {
             Value::Object(m) => m,
@@ -902,6 +904,36 @@ impl Browser {
             clip(&r.body, 300)
         );
         Ok(v.get("value").cloned().unwrap_or(Value::Null))
+    }
+
+    /// The browser console's entries (every frame, errors and warnings included, CSP
+    /// violations and failed loads among them) since the last call: chromedriver's log
+    /// endpoint, which hands each entry out once.
+    pub async fn console_entries(&self) -> Result<Vec<Value>> {
+        let session = self
+            .client()?
+            .session_id()
+            .await?
+            .ok_or_else(|| Error::new("no WebDriver session"))?;
+        let path = format!("/session/{session}/se/log");
+        let r = http(
+            &self.driver_addr,
+            "POST",
+            &path,
+            Some(&json!({"type": "browser"})),
+        )
+        .await?;
+        ensure!(
+            r.status == 200,
+            "the browser log answered HTTP {}: {}",
+            r.status,
+            clip(&r.body, 300)
+        );
+        Ok(r.json()?
+            .get("value")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default())
     }
 
     pub fn client(&self) -> Result<&Client> {

@@ -154,7 +154,7 @@ pub fn print_downloads(
         );
         ensure!(
             g.is_file() && b.is_file(),
-            "{name} has no .gz/.br: run `trunk build --release` (its post-build hook writes them)"
+            "{name} has no .gz/.br: run `scripts/build.sh` (its post-build hook writes them)"
         );
         let (r, g, b) = (size_of(&file)?, size_of(&g)?, size_of(&b)?);
         let note = if *times > 1 {
