@@ -213,11 +213,25 @@ pub enum Msg {
     CatalogueFailed,
     Working,
     SettingsLoadFailed,
+    // Health check findings
+    HealthTemplateText,
+    HealthEmptyText,
+    HealthEmptyLinkText,
+    HealthLinkNowhere,
+    HealthLinkInsecure,
+    HealthLinkScript,
+    HealthBadEmail,
+    HealthBadPhone,
+    HealthMissingAlt,
+    HealthImageHeavy,
+    HealthImageBlurry,
+    HealthBadVideo,
+    HealthDuplicateText,
 }
 
 impl Msg {
     /// The key of each message in the translation files, in declaration order.
-    pub const NAMES: [&'static str; 128] = [
+    pub const NAMES: [&'static str; 141] = [
         "Loading",
         "NotInFrameTitle",
         "NotInFrameBody",
@@ -346,10 +360,23 @@ impl Msg {
         "CatalogueFailed",
         "Working",
         "SettingsLoadFailed",
+        "HealthTemplateText",
+        "HealthEmptyText",
+        "HealthEmptyLinkText",
+        "HealthLinkNowhere",
+        "HealthLinkInsecure",
+        "HealthLinkScript",
+        "HealthBadEmail",
+        "HealthBadPhone",
+        "HealthMissingAlt",
+        "HealthImageHeavy",
+        "HealthImageBlurry",
+        "HealthBadVideo",
+        "HealthDuplicateText",
     ];
 
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 128] = [
+    pub const ALL: [Msg; 141] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -478,6 +505,19 @@ impl Msg {
         Msg::CatalogueFailed,
         Msg::Working,
         Msg::SettingsLoadFailed,
+        Msg::HealthTemplateText,
+        Msg::HealthEmptyText,
+        Msg::HealthEmptyLinkText,
+        Msg::HealthLinkNowhere,
+        Msg::HealthLinkInsecure,
+        Msg::HealthLinkScript,
+        Msg::HealthBadEmail,
+        Msg::HealthBadPhone,
+        Msg::HealthMissingAlt,
+        Msg::HealthImageHeavy,
+        Msg::HealthImageBlurry,
+        Msg::HealthBadVideo,
+        Msg::HealthDuplicateText,
     ];
 }
 
@@ -612,6 +652,19 @@ fn en(msg: Msg) -> &'static str {
         Msg::CatalogueFailed => "The block catalogue could not be loaded, but you can still type a block code. {0}",
         Msg::Working => "Working…",
         Msg::SettingsLoadFailed => "The app's settings page could not be loaded. Check your connection and try again.",
+        Msg::HealthTemplateText => "This is still the template's placeholder text (such as “Lorem ipsum”). Replace it with your own.",
+        Msg::HealthEmptyText => "This text is empty, but the block had text here.",
+        Msg::HealthEmptyLinkText => "The link has no text, so visitors cannot see what it leads to.",
+        Msg::HealthLinkNowhere => "The link goes nowhere: its address is empty or just “#”.",
+        Msg::HealthLinkInsecure => "The link uses http:// while the portal uses https://. Browsers may warn about it; use https:// if the site supports it.",
+        Msg::HealthLinkScript => "The link address runs a script or holds data (javascript:, vbscript:, data:) instead of opening a page.",
+        Msg::HealthBadEmail => "The e-mail link has no valid address: “{0}”.",
+        Msg::HealthBadPhone => "The phone link is not a valid number: “{0}”. Use digits, +, spaces, dashes and brackets.",
+        Msg::HealthMissingAlt => "The image has no alternative text, so screen readers and search engines cannot describe it.",
+        Msg::HealthImageHeavy => "The image is {0} pixels, far larger than its place needs, so the page loads slower than it has to. About {1} is enough, even for high-density screens.",
+        Msg::HealthImageBlurry => "The image is {0} pixels, smaller than its place needs ({1}), so it will look blurry.",
+        Msg::HealthBadVideo => "The video address is not a YouTube or Vimeo video that can be embedded.",
+        Msg::HealthDuplicateText => "The same text is in all {0} cards, though each card should have its own.",
     }
 }
 
@@ -922,6 +975,19 @@ mod tests {
             CatalogueFailed,
             Working,
             SettingsLoadFailed,
+            HealthTemplateText,
+            HealthEmptyText,
+            HealthEmptyLinkText,
+            HealthLinkNowhere,
+            HealthLinkInsecure,
+            HealthLinkScript,
+            HealthBadEmail,
+            HealthBadPhone,
+            HealthMissingAlt,
+            HealthImageHeavy,
+            HealthImageBlurry,
+            HealthBadVideo,
+            HealthDuplicateText,
         ]
     }
 

@@ -77,6 +77,16 @@ pub struct ManifestNode {
     /// "" when the manifest has none (the server-added `styleimg` nodes).
     pub name: String,
     pub kind: NodeKind,
+    /// The image slot's 1x size (`dimensions`), as far as the manifest gives it.
+    pub dimensions: Dimensions,
+}
+
+/// An image node's `dimensions`: the 1x size its slot shows, each side `None`
+/// when the manifest leaves it out (blocks often give only a width or a height).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Dimensions {
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -115,6 +125,7 @@ impl Manifest {
                     selector,
                     name: node.name.0,
                     kind: NodeKind::from_type(&node.kind.0),
+                    dimensions: node.dimensions.or_default().read(),
                 })
                 .collect(),
             cards: sections(raw.cards)
@@ -168,6 +179,26 @@ pub struct NodeRaw {
     pub name: Text,
     #[serde(rename = "type")]
     pub kind: Text,
+    pub dimensions: Obj<DimensionsRaw>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+pub struct DimensionsRaw {
+    pub width: Text,
+    pub height: Text,
+}
+
+impl DimensionsRaw {
+    /// A side counts when it is a positive whole number of pixels (a number or
+    /// a string of digits); anything else is unknown.
+    fn read(self) -> Dimensions {
+        let side = |t: Text| t.0.trim().parse::<u32>().ok().filter(|n| *n > 0);
+        Dimensions {
+            width: side(self.width),
+            height: side(self.height),
+        }
+    }
 }
 
 #[derive(Default, Deserialize)]

@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod context;
 pub mod draft;
 pub mod form;
+pub mod health;
 pub mod i18n;
 pub mod loose;
 pub mod manifest;

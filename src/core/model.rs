@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use super::loose::serialize_entries;
 
 pub use super::manifest::{
-    Access, BlockContent, BlockInfo, Manifest, ManifestCard, ManifestNode, NodeKind,
+    Access, BlockContent, BlockInfo, Dimensions, Manifest, ManifestCard, ManifestNode, NodeKind,
 };
 
 // ---------------------------------------------------------------------------
@@ -156,6 +156,11 @@ pub struct Field {
     /// The card occurrence the node sits in, if any.
     pub card: Option<CardRef>,
     pub preserved: Preserved,
+    /// The manifest node's `dimensions` (image nodes; unknown otherwise).
+    pub dimensions: Dimensions,
+    /// The node is one of its card's `label` selectors: its content names the
+    /// occurrence, so it is meant to differ from card to card.
+    pub card_label: bool,
 }
 
 /// A manifest node this app does not edit (map, component, styleimg, ...).
@@ -774,6 +779,10 @@ pub fn build_form(manifest: &Manifest, extracted: &Extracted) -> BlockForm {
                 original,
                 card,
                 preserved,
+                dimensions: node.dimensions,
+                card_label: card
+                    .and_then(|c| manifest.cards.get(c.card))
+                    .is_some_and(|c| c.label.contains(&node.selector)),
             });
         }
     }
@@ -1291,7 +1300,7 @@ pub fn embed_from_url(url: &str, previous: &FieldValue) -> FieldValue {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::{json, Value};
 
@@ -1323,15 +1332,18 @@ mod tests {
 
     // ---- fixtures and a minimal test-only extraction ----------------------
 
-    const F04: &str =
+    pub(crate) const F04: &str =
         include_str!("../../emulator/fixtures/blocks/04.1.one_col_fix_with_title.json");
-    const F43: &str =
+    pub(crate) const F43: &str =
         include_str!("../../emulator/fixtures/blocks/43.4.cover_with_price_text_button_bgimg.json");
-    const F49: &str = include_str!("../../emulator/fixtures/blocks/49.1.video_just_video.json");
-    const F44: &str =
+    pub(crate) const F49: &str =
+        include_str!("../../emulator/fixtures/blocks/49.1.video_just_video.json");
+    pub(crate) const F44: &str =
         include_str!("../../emulator/fixtures/blocks/44.7.three_columns_with_img_and_price.json");
-    const F06: &str = include_str!("../../emulator/fixtures/blocks/06.1features_3_cols.json");
-    const F31: &str = include_str!("../../emulator/fixtures/blocks/31.1.two_cols_text_img.json");
+    pub(crate) const F06: &str =
+        include_str!("../../emulator/fixtures/blocks/06.1features_3_cols.json");
+    pub(crate) const F31: &str =
+        include_str!("../../emulator/fixtures/blocks/31.1.two_cols_text_img.json");
 
     /// A fixture file's manifest and content HTML.
     fn load(text: &str) -> (Manifest, String) {
@@ -1545,7 +1557,8 @@ mod tests {
         }
     }
 
-    fn form_of(fixture: &str) -> (Manifest, Extracted, BlockForm) {
+    /// A fixture's form, built as the app builds it (also used by the health tests).
+    pub(crate) fn form_of(fixture: &str) -> (Manifest, Extracted, BlockForm) {
         let (manifest, content) = load(fixture);
         let extracted = extract(&manifest, &content);
         let form = build_form(&manifest, &extracted);
