@@ -160,7 +160,7 @@ fn field_findings(
             }
         }
         FieldValue::Link { text, href, .. } => {
-            let text = plain_text(text);
+            let text = collapse(text);
             if text.is_empty() {
                 // A link holding only markup (an icon, a picture) has no text
                 // by design; it is empty only when the user emptied it.
@@ -221,6 +221,12 @@ pub fn plain_text(html: &str) -> String {
         .join(" ")
 }
 
+/// A link's text (already plain: the model decodes it) with whitespace
+/// collapsed; `<` in it is a character, not a tag.
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Placeholder phrases, as lower-case words. Each must appear as whole
 /// words, in this order, so "lorem" alone or "Donecker" is no match. The
 /// single words are coined Lorem-ipsum Latin no real page text uses; real
@@ -273,41 +279,59 @@ pub fn has_template_text(text: &str) -> bool {
 /// is compared with its namesakes at the same place in the other cards (the
 /// n-th match of the selector inside the occurrence).
 fn duplicate_texts(form: &BlockForm, values: &[FieldValue]) -> Vec<(usize, usize)> {
-    // (card, selector, n-th inside the occurrence) → [(field index, text)]
-    let mut sets: Vec<((usize, &str, usize), Vec<(usize, String)>)> = Vec::new();
-    let mut seen: Vec<(CardRef, &str, usize)> = Vec::new();
+    let mut sets: Vec<SameNode> = Vec::new();
+    let mut seen: Vec<(CardRef, &str)> = Vec::new();
     for (index, field) in form.fields.iter().enumerate() {
         let (Some(card), true) = (field.card, field.card_label) else {
             continue;
         };
         let text = match values.get(index) {
             Some(FieldValue::Text(html)) => plain_text(html),
-            Some(FieldValue::Link { text, .. }) => plain_text(text),
+            Some(FieldValue::Link { text, .. }) => collapse(text),
             _ => continue,
         };
         let nth = seen
             .iter()
-            .filter(|(c, s, _)| *c == card && *s == field.selector)
+            .filter(|(c, s)| *c == card && *s == field.selector)
             .count();
-        seen.push((card, &field.selector, nth));
-        let key = (card.card, field.selector.as_str(), nth);
-        match sets.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, members)) => members.push((index, text.to_lowercase())),
-            None => sets.push((key, vec![(index, text.to_lowercase())])),
+        seen.push((card, &field.selector));
+        let member = (index, text.to_lowercase());
+        let same = |set: &&mut SameNode| {
+            set.card == card.card && set.selector == field.selector && set.nth == nth
+        };
+        match sets.iter_mut().find(same) {
+            Some(set) => set.members.push(member),
+            None => sets.push(SameNode {
+                card: card.card,
+                selector: &field.selector,
+                nth,
+                members: vec![member],
+            }),
         }
     }
     let mut out = Vec::new();
-    for ((card, _, _), members) in sets {
-        let occurrences = occurrence_count(form, card);
-        let Some((_, first)) = members.first() else {
+    for set in sets {
+        let occurrences = occurrence_count(form, set.card);
+        let Some((_, first)) = set.members.first() else {
             continue;
         };
-        let all_same = members.iter().all(|(_, t)| t == first);
-        if occurrences >= 2 && members.len() == occurrences && !first.is_empty() && all_same {
-            out.extend(members.iter().map(|(i, _)| (*i, occurrences)));
+        let all_same = set.members.iter().all(|(_, t)| t == first);
+        if occurrences >= 2 && set.members.len() == occurrences && !first.is_empty() && all_same {
+            out.extend(set.members.iter().map(|(i, _)| (*i, occurrences)));
         }
     }
     out
+}
+
+/// One node at the same place in each occurrence of a card.
+struct SameNode<'a> {
+    /// Index into `Manifest.cards`.
+    card: usize,
+    selector: &'a str,
+    /// Which match of the selector inside the occurrence.
+    nth: usize,
+    /// (field index, lower-case plain text), one per occurrence.
+    members: Vec<(usize, String)>,
 }
 
 /// How many occurrences of manifest card `card` the form has.

@@ -172,6 +172,11 @@ fn template_text_is_read_through_markup_and_entities() {
         vec![FindingKind::TemplateText]
     );
     assert!(kinds_of(&form, &[link("Lorem, Germany", "/buy")], &HTTPS).is_empty());
+    // Link text is plain: "<" starts no tag that could hide the rest.
+    assert_eq!(
+        kinds_of(&form, &[link("1 < 2 lorem ipsum", "/buy")], &HTTPS),
+        vec![FindingKind::TemplateText]
+    );
 }
 
 // ---- empty texts ---------------------------------------------------------
