@@ -124,14 +124,12 @@ pub fn finding_text(lang: Lang, kind: &FindingKind) -> String {
 /// Field indices as the form shows them: group by group, then any field no
 /// group lists (none in a built form), by index.
 fn display_order(form: &BlockForm) -> Vec<usize> {
+    let mut placed = vec![false; form.fields.len()];
     let mut order: Vec<usize> = Vec::with_capacity(form.fields.len());
-    for &i in form.groups.iter().flat_map(|g| &g.fields) {
-        if i < form.fields.len() && !order.contains(&i) {
-            order.push(i);
-        }
-    }
-    for i in 0..form.fields.len() {
-        if !order.contains(&i) {
+    let listed = form.groups.iter().flat_map(|g| g.fields.iter().copied());
+    for i in listed.chain(0..form.fields.len()) {
+        if let Some(slot) = placed.get_mut(i).filter(|p| !**p) {
+            *slot = true;
             order.push(i);
         }
     }

@@ -641,6 +641,16 @@ fn odd_values_are_skipped_without_panicking() {
         .iter()
         .all(|f| form.fields[f.field].kind == NodeKind::Text));
     assert_eq!(found.len(), 2);
+    // Groups naming a field twice or one that does not exist: each field once.
+    let mut odd = single(NodeKind::Text, text("x"));
+    odd.groups[0].fields = vec![7, 0, 0];
+    assert_eq!(
+        check(&odd, &[text("lorem ipsum")], &HTTPS),
+        vec![Finding {
+            field: 0,
+            kind: FindingKind::TemplateText
+        }]
+    );
 }
 
 #[test]
