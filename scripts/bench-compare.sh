@@ -8,7 +8,7 @@
 #
 # Each round runs the benchmark once per build with M pairs per condition (default 2) after its
 # warm-up; N rounds (default 4). Example, the build before a change against today's:
-#   git worktree add /tmp/old <commit> && (cd /tmp/old && scripts/build.sh)
+#   git worktree add /tmp/old <commit> && (cd /tmp/old && scripts/build.sh)   # older: trunk build --release
 #   scripts/build.sh && scripts/bench-compare.sh /tmp/old/dist dist
 set -euo pipefail
 cd "$(dirname "$0")/.."

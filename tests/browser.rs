@@ -784,3 +784,44 @@ async fn a_failed_load_is_retried_in_the_same_session() {
     let inits = calls().iter().filter(|c| c[0] == "init").count();
     assert_eq!(inits, 1, "the retry reuses the session");
 }
+
+#[wasm_bindgen_test]
+async fn health_findings_follow_the_edits_and_lead_to_their_fields() {
+    let (app, _) = open_two_cols("X", true, vec![]).await;
+    let text = "[data-key='.landing-block-node-text@0']";
+    // The fixture's paragraph is the catalogue's template text, its button goes to "#".
+    assert!(app.one(&format!("{text}.field-findings")).is_some());
+    assert!(app.text(&format!("{text} .findings")).contains("template"));
+    let count = app.all(".health-list .finding").len();
+    assert!(count >= 2, "{count} findings");
+    assert!(app.text("#health-badge").contains(&count.to_string()));
+
+    app.type_into(
+        &format!("{text} textarea"),
+        "<p>Our team answers within a day.</p>",
+    );
+    app.wait_for("the template finding to go", |a| {
+        a.one(&format!("{text}.field-findings")).is_none()
+    })
+    .await;
+    assert_eq!(app.all(".health-list .finding").len(), count - 1);
+    // A finding informs, it does not hold Save.
+    assert!(!app.disabled("#save"));
+
+    let first = app.one(".health-list .finding").expect("a finding");
+    first.unchecked_ref::<web_sys::HtmlElement>().click();
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element())
+        .expect("a focused element");
+    assert!(matches!(active.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+    let field = active.closest(".field").ok().flatten().expect("in a field");
+    assert!(field.class_list().contains("field-findings"));
+
+    // Template text typed back brings the finding back.
+    app.type_into(&format!("{text} textarea"), "Lorem ipsum dolor sit amet");
+    app.wait_for("the template finding again", |a| {
+        a.one(&format!("{text}.field-findings")).is_some()
+    })
+    .await;
+}

@@ -258,11 +258,13 @@ const TEMPLATE_PHRASES: &[&[&str]] = &[
     &["nam", "et", "massa"],
 ];
 
-/// Whether the (plain) text holds a placeholder phrase, case-insensitively.
+/// Whether the (plain) text holds a placeholder phrase, case-insensitively. The phrases are
+/// ASCII Latin, so ASCII case folding and ASCII word characters are enough (and keep the
+/// Unicode case and letter tables out of the wasm); any other character separates words.
 pub fn has_template_text(text: &str) -> bool {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
+        .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
     TEMPLATE_PHRASES
@@ -293,7 +295,8 @@ fn duplicate_texts(form: &BlockForm, values: &[FieldValue]) -> Vec<(usize, usize
             .filter(|(c, s)| *c == card && *s == field.selector)
             .count();
         seen.push((card, &field.selector));
-        let member = (index, text.to_lowercase());
+        // ASCII case folding: "Title" and "TITLE" are alike; other scripts compare exactly.
+        let member = (index, text.to_ascii_lowercase());
         let same = |set: &&mut SameNode| {
             set.card == card.card && set.selector == field.selector && set.nth == nth
         };
@@ -431,11 +434,13 @@ fn plausible_email(address: &str) -> bool {
         !l.is_empty()
             && !l.starts_with('-')
             && !l.ends_with('-')
-            && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+            && l.chars()
+                .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || c == '-')
     };
-    let tld_ok = labels
-        .last()
-        .is_some_and(|t| t.chars().count() >= 2 && t.chars().all(char::is_alphabetic));
+    // Letters beyond ASCII (internationalised domains) are taken as they are.
+    let tld_ok = labels.last().is_some_and(|t| {
+        t.chars().count() >= 2 && t.chars().all(|c| !c.is_ascii() || c.is_ascii_alphabetic())
+    });
     local_ok && labels.len() >= 2 && labels.iter().all(label_ok) && tld_ok
 }
 

@@ -227,11 +227,14 @@ pub enum Msg {
     HealthImageBlurry,
     HealthBadVideo,
     HealthDuplicateText,
+    HealthTitle,
+    HealthCount,
+    HealthClean,
 }
 
 impl Msg {
     /// The key of each message in the translation files, in declaration order.
-    pub const NAMES: [&'static str; 141] = [
+    pub const NAMES: [&'static str; 144] = [
         "Loading",
         "NotInFrameTitle",
         "NotInFrameBody",
@@ -373,10 +376,13 @@ impl Msg {
         "HealthImageBlurry",
         "HealthBadVideo",
         "HealthDuplicateText",
+        "HealthTitle",
+        "HealthCount",
+        "HealthClean",
     ];
 
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 141] = [
+    pub const ALL: [Msg; 144] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -518,6 +524,9 @@ impl Msg {
         Msg::HealthImageBlurry,
         Msg::HealthBadVideo,
         Msg::HealthDuplicateText,
+        Msg::HealthTitle,
+        Msg::HealthCount,
+        Msg::HealthClean,
     ];
 }
 
@@ -665,6 +674,9 @@ fn en(msg: Msg) -> &'static str {
         Msg::HealthImageBlurry => "The image is {0} pixels, smaller than its place needs ({1}), so it will look blurry.",
         Msg::HealthBadVideo => "The video address is not a YouTube or Vimeo video that can be embedded.",
         Msg::HealthDuplicateText => "The same text is in all {0} cards, though each card should have its own.",
+        Msg::HealthTitle => "Health check",
+        Msg::HealthCount => "{0} to check",
+        Msg::HealthClean => "Nothing left to fix: no template text, dead links or missing alternative texts.",
     }
 }
 
@@ -988,6 +1000,9 @@ mod tests {
             HealthImageBlurry,
             HealthBadVideo,
             HealthDuplicateText,
+            HealthTitle,
+            HealthCount,
+            HealthClean,
         ]
     }
 

@@ -7,6 +7,7 @@ mod deploy;
 mod faults;
 mod fixtures;
 mod flow;
+mod health;
 mod install;
 mod lang;
 mod matrix;

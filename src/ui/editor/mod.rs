@@ -6,6 +6,7 @@
 mod actions;
 mod cards;
 mod header;
+mod health;
 mod status;
 
 use std::rc::Rc;
@@ -19,13 +20,18 @@ use crate::bridge::{Bridge, BridgeError};
 use crate::browser;
 use crate::codec;
 use crate::core::draft;
+use crate::core::health::{check as health_check, Finding, FindingKind, HealthEnv};
 use crate::core::i18n::{tr, Msg};
 use crate::core::model::{blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue};
 use crate::core::rest::RestError;
 use actions::Footer;
 use cards::{CardGroup, ReadOnlyNodes};
 use header::Header;
+use health::HealthPanel;
 use status::Notices;
+
+/// An image preview's natural size (width, height), once it loaded.
+type NaturalSize = RwSignal<Option<(u32, u32)>>;
 
 /// How long the editor gets to confirm `refreshBlock`.
 const REFRESH_TIMEOUT_MS: u32 = 8_000;
@@ -81,6 +87,11 @@ pub struct EditorState {
     form: RwSignal<BlockForm>,
     /// One signal per field value, parallel to the form's fields.
     values: StoredValue<Vec<RwSignal<FieldValue>>>,
+    /// Per field, the natural size of its image preview once loaded (the health check
+    /// compares it with the slot's).
+    natural_sizes: StoredValue<Vec<NaturalSize>>,
+    /// What the health check finds in the current values; it never holds Save.
+    pub findings: Memo<Vec<Finding>>,
     pub changes: Memo<usize>,
     /// Typed values that must not go to the portal (script addresses): they hold Save.
     pub blocked: Memo<usize>,
@@ -173,10 +184,24 @@ impl EditorState {
                 })
             })
         });
+        let natural_size = self
+            .natural_sizes
+            .with_value(|sizes| sizes.get(index).copied())?;
+        let all = self.findings;
+        let findings = Memo::new(move |_| {
+            all.with(|all| {
+                all.iter()
+                    .filter(|f| f.field == index)
+                    .map(|f| f.kind.clone())
+                    .collect::<Vec<FindingKind>>()
+            })
+        });
         Some(FieldState {
             value,
             changed,
             locked: self.locked(),
+            natural_size,
+            findings,
         })
     }
 }
@@ -205,6 +230,20 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
         Memo::new(move |_| current.with(|current| form.with(|form| changed_count(form, current))));
     let blocked =
         Memo::new(move |_| current.with(|current| form.with(|form| blocked_count(form, current))));
+    let natural_sizes = StoredValue::new(
+        (0..loaded.form.fields.len())
+            .map(|_| RwSignal::new(None))
+            .collect::<Vec<_>>(),
+    );
+    let portal_https = ctx.portal.https;
+    let findings = Memo::new(move |_| {
+        let env = HealthEnv {
+            portal_https,
+            natural_sizes: natural_sizes
+                .with_value(|sizes| sizes.iter().map(|size| size.get()).collect()),
+        };
+        current.with(|current| form.with(|form| health_check(form, current, &env)))
+    });
     let retrying = RwSignal::new(false);
     session.client.set_retry_notice(Rc::new(move || {
         retrying.try_set(true);
@@ -241,6 +280,8 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
         can_edit,
         form,
         values,
+        natural_sizes,
+        findings,
         changes,
         blocked,
         save_action,
@@ -303,13 +344,15 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
         .collect_view();
     let read_only = loaded.form.read_only.clone();
     view! {
-        <Header session=session.clone() loaded=loaded.clone()/>
+        <Header session=session.clone() loaded=loaded.clone() findings=state.findings/>
         <main class="app-body">
             <Notices
                 access=loaded.access
                 restored
                 no_fields=loaded.form.fields.is_empty()
             />
+            {(state.can_edit && !loaded.form.fields.is_empty())
+                .then(|| view! { <HealthPanel findings=state.findings loaded=loaded.clone()/> })}
             <form class="fields" on:submit=move |event| {
                 event.prevent_default();
                 state.save();

@@ -88,6 +88,18 @@ fn Preview(state: FieldState, name: String) -> impl IntoView {
     let failed = RwSignal::new(None::<String>);
     let broken = move || failed.with(|failed| src.with(|src| failed.as_ref() == Some(src)));
     let alt = trf(lang, Msg::ImagePreviewAlt, &[&name]);
+    // The loaded picture's own size, for the health check; unknown again once the address
+    // changes until the new one loads.
+    let natural = state.natural_size;
+    Effect::new(move || {
+        src.track();
+        natural.set(None);
+    });
+    let measure = move |event: leptos::ev::Event| {
+        let size = event_target::<web_sys::HtmlImageElement>(&event);
+        let size = (size.natural_width(), size.natural_height());
+        natural.set((size.0 > 0 && size.1 > 0).then_some(size));
+    };
     view! {
         <div class="image-preview">
             {move || {
@@ -101,6 +113,7 @@ fn Preview(state: FieldState, name: String) -> impl IntoView {
                                 referrerpolicy="no-referrer"
                                 class:broken=broken
                                 on:error=move |_| failed.set(Some(src.get_untracked()))
+                                on:load=measure
                                 src=move || src.get()
                             />
                         }

@@ -11,6 +11,7 @@ use leptos::either::EitherOf6;
 use leptos::prelude::*;
 
 use super::use_lang;
+use crate::core::health::{finding_text, FindingKind};
 use crate::core::i18n::{tr, Msg};
 use crate::core::model::{has_unsafe_url, Field, FieldValue, NodeKind};
 use crate::messages;
@@ -28,6 +29,10 @@ pub struct FieldState {
     pub changed: Signal<bool>,
     /// Read-only access or a save in flight.
     pub locked: Signal<bool>,
+    /// The image preview's natural size once it loaded (for the health check).
+    pub natural_size: RwSignal<Option<(u32, u32)>>,
+    /// What the health check finds in this field.
+    pub findings: Memo<Vec<FindingKind>>,
 }
 
 /// Reads one part of a value as text; [`Write`] puts typed text back. Plain function
@@ -44,8 +49,14 @@ fn single_control(kind: &NodeKind) -> bool {
 #[component]
 pub fn FieldEditor(index: usize, field: Field, state: FieldState) -> impl IntoView {
     let lang = use_lang();
-    let FieldState { value, changed, .. } = state;
+    let FieldState {
+        value,
+        changed,
+        findings,
+        ..
+    } = state;
     let id = format!("f{index}");
+    let findings_id = format!("{id}-findings");
     let name_id = format!("{id}-name");
     let labelled_by = name_id.clone();
     let kind_label = messages::kind_name(lang, &field.kind);
@@ -72,6 +83,7 @@ pub fn FieldEditor(index: usize, field: Field, state: FieldState) -> impl IntoVi
         <div
             class="field"
             class:field-changed=changed
+            class:field-findings=move || findings.with(|f| !f.is_empty())
             data-key=field.key
             role=(!single).then_some("group")
             aria-labelledby=labelled_by
@@ -90,6 +102,7 @@ pub fn FieldEditor(index: usize, field: Field, state: FieldState) -> impl IntoVi
                 unsafe_url()
                     .then(|| view! { <p class="field-error" role="alert">{tr(lang, Msg::UnsafeUrl)}</p> })
             }}
+            <FieldFindings id=findings_id findings/>
         </div>
     }
 }
@@ -139,4 +152,21 @@ pub fn Hint(
 ) -> impl IntoView {
     let lang = use_lang();
     view! { <p class="hint" id=id hidden=hidden>{tr(lang, text)}</p> }
+}
+
+/// The health check's marks on a field: what it found there, in words.
+#[component]
+fn FieldFindings(id: String, findings: Memo<Vec<FindingKind>>) -> impl IntoView {
+    let lang = use_lang();
+    move || {
+        findings.with(|found| {
+            (!found.is_empty()).then(|| {
+                let items = found
+                    .iter()
+                    .map(|kind| view! { <li>{finding_text(lang, kind)}</li> })
+                    .collect_view();
+                view! { <ul class="findings" id=id.clone()>{items}</ul> }
+            })
+        })
+    }
 }
