@@ -884,16 +884,21 @@ impl Browser {
         })
     }
 
-    /// Runs a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`) and
-    /// returns its result, e.g. `Page.addScriptToEvaluateOnNewDocument`, which runs a script
-    /// in every frame before the frame's own scripts.
-    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+    /// A chromedriver endpoint of this session that fantoccini has no call for.
+    async fn session_path(&self, endpoint: &str) -> Result<String> {
         let session = self
             .client()?
             .session_id()
             .await?
             .ok_or_else(|| Error::new("no WebDriver session"))?;
-        let path = format!("/session/{session}/goog/cdp/execute");
+        Ok(format!("/session/{session}/{endpoint}"))
+    }
+
+    /// Runs a Chrome DevTools Protocol command through chromedriver (`goog/cdp/execute`) and
+    /// returns its result, e.g. `Page.addScriptToEvaluateOnNewDocument`, which runs a script
+    /// in every frame before the frame's own scripts.
+    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+        let path = self.session_path("goog/cdp/execute").await?;
         let body = json!({"cmd": cmd, "params": params});
         let r = http(&self.driver_addr, "POST", &path, Some(&body)).await?;
         let v = r.json()?;
@@ -910,12 +915,7 @@ impl Browser {
     /// violations and failed loads among them) since the last call: chromedriver's log
     /// endpoint, which hands each entry out once.
     pub async fn console_entries(&self) -> Result<Vec<Value>> {
-        let session = self
-            .client()?
-            .session_id()
-            .await?
-            .ok_or_else(|| Error::new("no WebDriver session"))?;
-        let path = format!("/session/{session}/se/log");
+        let path = self.session_path("se/log").await?;
         let r = http(
             &self.driver_addr,
             "POST",
