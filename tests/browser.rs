@@ -825,3 +825,46 @@ async fn health_findings_follow_the_edits_and_lead_to_their_fields() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn a_save_in_flight_makes_the_form_inert_and_gives_the_focus_back() {
+    let (app, _) = open_two_cols(
+        "X",
+        true,
+        vec![
+            error(500, "INTERNAL_SERVER_ERROR"),
+            Err(TransportError::Network),
+        ],
+    )
+    .await;
+    app.edit_title("Typed, then Ctrl+S").await;
+    let title = app.one(&title_css()).expect("the title");
+    let _ = title.unchecked_ref::<web_sys::HtmlElement>().focus();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("s");
+    init.set_ctrl_key(true);
+    init.set_cancelable(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("a keyboard event");
+    let window = web_sys::window().expect("a window");
+    let _ = window.dispatch_event(&event);
+    // One attribute locks every control while the save runs (and retries).
+    app.wait_for("the inert form", |a| {
+        a.one("form.fields")
+            .is_some_and(|f| f.has_attribute("inert"))
+    })
+    .await;
+    app.wait_for("the failure", |a| a.one(".status-error").is_some())
+        .await;
+    assert!(app
+        .one("form.fields")
+        .is_some_and(|f| !f.has_attribute("inert")));
+    app.wait_for("the focus back in the title", |_| {
+        window
+            .document()
+            .and_then(|d| d.active_element())
+            .is_some_and(|el| el == title)
+    })
+    .await;
+    assert_eq!(app.value(&title_css()), "Typed, then Ctrl+S");
+}

@@ -105,13 +105,6 @@ pub struct EditorState {
 }
 
 impl EditorState {
-    /// Read-only access or a save in flight.
-    pub fn locked(self) -> Signal<bool> {
-        let read_only = !self.can_edit;
-        let saving = self.saving;
-        Signal::derive(move || read_only || saving.get())
-    }
-
     /// How the last save went; `None` before one, or after Discard.
     pub fn outcome(self) -> MappedSignal<Option<SaveOutcome>> {
         self.save_action.value()
@@ -199,7 +192,7 @@ impl EditorState {
         Some(FieldState {
             value,
             changed,
-            locked: self.locked(),
+            read_only: !self.can_edit,
             natural_size,
             findings,
         })
@@ -322,10 +315,37 @@ fn listen_to_window(state: EditorState) {
     });
 }
 
+/// A save in flight makes the form `inert`: one attribute rather than one `readonly` per
+/// control. Inert drops the focus, so the control the user was in (Ctrl+S while typing) gets
+/// it back, caret and all, once the form is live again.
+fn keep_focus_through_saves(saving: Memo<bool>) {
+    let focused = StoredValue::new_local(None::<web_sys::HtmlElement>);
+    Effect::new(move |was_saving: Option<bool>| {
+        let now = saving.get();
+        if now && was_saving != Some(true) {
+            let active = document()
+                .active_element()
+                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+            focused.set_value(active);
+        } else if !now && was_saving == Some(true) {
+            if let Some(element) = focused.try_update_value(Option::take).flatten() {
+                // After this turn's DOM updates, which take `inert` away.
+                request_animation_frame(move || {
+                    if element.is_connected() {
+                        let _ = element.focus();
+                    }
+                });
+            }
+        }
+        now
+    });
+}
+
 #[component]
 pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
     let (state, restored) = editor_state(&session, &loaded);
     listen_to_window(state);
+    keep_focus_through_saves(state.saving);
     let groups = loaded
         .form
         .groups
@@ -353,7 +373,7 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
             />
             {(state.can_edit && !loaded.form.fields.is_empty())
                 .then(|| view! { <HealthPanel findings=state.findings loaded=loaded.clone()/> })}
-            <form class="fields" on:submit=move |event| {
+            <form class="fields" inert=move || state.saving.get() on:submit=move |event| {
                 event.prevent_default();
                 state.save();
             }>

@@ -17,7 +17,9 @@ fn embed_address(value: &FieldValue) -> String {
 
 #[component]
 pub fn EmbedField(id: String, state: FieldState) -> impl IntoView {
-    let FieldState { value, locked, .. } = state;
+    let FieldState {
+        value, read_only, ..
+    } = state;
     let hint_id = format!("{id}-hint");
     // What the user typed stays as typed (a youtu.be link is not rewritten under the
     // cursor); it follows the value only when the value changes from outside (Discard).
@@ -39,7 +41,7 @@ pub fn EmbedField(id: String, state: FieldState) -> impl IntoView {
             type="url"
             autocomplete="off"
             spellcheck="false"
-            readonly=locked
+            readonly=read_only
             prop:value=shown
             on:input=move |event| {
                 let url = event_target_value(&event);

@@ -8,7 +8,9 @@ use crate::core::model::FieldValue;
 
 #[component]
 pub fn IconField(id: String, state: FieldState) -> impl IntoView {
-    let FieldState { value, locked, .. } = state;
+    let FieldState {
+        value, read_only, ..
+    } = state;
     let hint_id = format!("{id}-hint");
     let classes = Signal::derive(move || match value.get() {
         FieldValue::Icon { classes } => classes,
@@ -22,7 +24,7 @@ pub fn IconField(id: String, state: FieldState) -> impl IntoView {
             type="text"
             autocomplete="off"
             spellcheck="false"
-            readonly=locked
+            readonly=read_only
             prop:value=classes
             on:input=move |event| value.set(FieldValue::Icon { classes: event_target_value(&event) })
         />

@@ -36,7 +36,9 @@ fn set_link_href(value: &mut FieldValue, new: String) {
 #[component]
 pub fn LinkField(id: String, state: FieldState) -> impl IntoView {
     let lang = use_lang();
-    let FieldState { value, locked, .. } = state;
+    let FieldState {
+        value, read_only, ..
+    } = state;
     let tab_id = format!("{id}-tab");
     view! {
         <PartInput id=format!("{id}-text") label=Msg::LinkText kind="text"
@@ -47,7 +49,7 @@ pub fn LinkField(id: String, state: FieldState) -> impl IntoView {
             <input
                 id=tab_id.clone()
                 type="checkbox"
-                disabled=locked
+                disabled=read_only
                 prop:checked=Signal::derive(move || value.with(|v| matches!(v, FieldValue::Link { new_tab: true, .. })))
                 on:change=move |event| {
                     let checked = event_target_checked(&event);

@@ -27,8 +27,8 @@ pub struct FieldState {
     pub value: RwSignal<FieldValue>,
     /// The value differs from the loaded (or last saved) one.
     pub changed: Signal<bool>,
-    /// Read-only access or a save in flight.
-    pub locked: Signal<bool>,
+    /// Read-only access (a save in flight makes the whole form inert instead).
+    pub read_only: bool,
     /// The image preview's natural size once it loaded (for the health check).
     pub natural_size: RwSignal<Option<(u32, u32)>>,
     /// What the health check finds in this field.
@@ -120,7 +120,9 @@ pub fn PartInput(
     state: FieldState,
 ) -> impl IntoView {
     let lang = use_lang();
-    let FieldState { value, locked, .. } = state;
+    let FieldState {
+        value, read_only, ..
+    } = state;
     view! {
         <div class="part">
             <label class="part-label" for=id.clone()>{tr(lang, label)}</label>
@@ -130,7 +132,7 @@ pub fn PartInput(
                 type=kind
                 autocomplete="off"
                 spellcheck=if kind == "url" { "false" } else { "true" }
-                readonly=locked
+                readonly=read_only
                 prop:value=Signal::derive(move || value.with(read))
                 on:input=move |event| {
                     let text = event_target_value(&event);

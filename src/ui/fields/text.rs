@@ -20,7 +20,9 @@ fn rows_for(text: &str) -> usize {
 
 #[component]
 pub fn TextField(id: String, state: FieldState) -> impl IntoView {
-    let FieldState { value, locked, .. } = state;
+    let FieldState {
+        value, read_only, ..
+    } = state;
     let hint_id = format!("{id}-hint");
     let text = Memo::new(move |_| value.with(text_of));
     // Plain text reads as text; markup is shown as source, with a word on why.
@@ -33,7 +35,7 @@ pub fn TextField(id: String, state: FieldState) -> impl IntoView {
             class="input textarea"
             class:textarea-html=markup
             rows=move || text.with(|text| rows_for(text))
-            readonly=locked
+            readonly=read_only
             prop:value=shown
             on:input=move |event| value.set(FieldValue::Text(event_target_value(&event)))
         ></textarea>
