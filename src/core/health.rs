@@ -5,7 +5,10 @@
 //! Findings only inform; nothing here is consulted by saving.
 
 use super::i18n::{tr, trf, Lang, Msg};
-use super::model::{decode_entities, vimeo_id, youtube_id, BlockForm, CardRef, Field, FieldValue};
+use super::model::{
+    collapse_whitespace, decode_entities, vimeo_id, youtube_id, BlockForm, CardRef, Field,
+    FieldValue,
+};
 
 /// What the checks need beyond the form and its values.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -158,7 +161,7 @@ fn field_findings(
             }
         }
         FieldValue::Link { text, href, .. } => {
-            let text = collapse(text);
+            let text = collapse_whitespace(text);
             if text.is_empty() {
                 // A link holding only markup (an icon, a picture) has no text
                 // by design; it is empty only when the user emptied it.
@@ -217,12 +220,6 @@ pub fn plain_text(html: &str) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// A link's text (already plain: the model decodes it) with whitespace
-/// collapsed; `<` in it is a character, not a tag.
-fn collapse(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Placeholder phrases, as lower-case words. Each must appear as whole
@@ -287,7 +284,7 @@ fn duplicate_texts(form: &BlockForm, values: &[FieldValue]) -> Vec<(usize, usize
         };
         let text = match values.get(index) {
             Some(FieldValue::Text(html)) => plain_text(html),
-            Some(FieldValue::Link { text, .. }) => collapse(text),
+            Some(FieldValue::Link { text, .. }) => collapse_whitespace(text),
             _ => continue,
         };
         let nth = seen

@@ -350,7 +350,7 @@ fn ratio_class(classes: &str) -> String {
 }
 
 /// Whitespace runs become one space; ends trimmed.
-fn collapse_whitespace(s: &str) -> String {
+pub(crate) fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
