@@ -4,7 +4,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::{DomParser, Element, SupportedType};
 
-use crate::core::model::{CardRef, Extracted, Manifest, RawMatch};
+use crate::core::model::{BlockForm, CardRef, Extracted, Manifest, RawMatch};
+use crate::core::preview::FIELD_ATTR;
 
 fn all_matches(root: &Element, selector: &str) -> Vec<Element> {
     // A selector the browser rejects matches nothing rather than failing the block.
@@ -76,4 +77,38 @@ pub fn extract(manifest: &Manifest, html: &str) -> Option<Extracted> {
         nodes,
         card_counts: cards.iter().map(Vec::len).collect(),
     })
+}
+
+/// The block's HTML for the preview: each field's element marked with its index
+/// ([`FIELD_ATTR`]), and players (`<iframe>`) turned into a plain box the preview paints
+/// with their picture. The caller sanitizes the result.
+pub fn preview_body(form: &BlockForm, html: &str) -> Option<String> {
+    let parser = DomParser::new().ok()?;
+    let document = parser
+        .parse_from_string(html, SupportedType::TextHtml)
+        .ok()?;
+    let body = document.body()?;
+    let root: &Element = body.as_ref();
+    for (index, field) in form.fields.iter().enumerate() {
+        let Some(element) = all_matches(root, &field.selector)
+            .into_iter()
+            .nth(field.position)
+        else {
+            continue;
+        };
+        let element = if element.tag_name().eq_ignore_ascii_case("iframe") {
+            let Ok(stand_in) = document.create_element("div") else {
+                continue;
+            };
+            if let Some(class) = element.get_attribute("class") {
+                let _ = stand_in.set_attribute("class", &class);
+            }
+            let _ = element.replace_with_with_node_1(&stand_in);
+            stand_in
+        } else {
+            element
+        };
+        let _ = element.set_attribute(FIELD_ATTR, &index.to_string());
+    }
+    Some(body.inner_html())
 }

@@ -4,7 +4,6 @@
 
 use std::rc::Rc;
 
-use landing_block_editor::bridge::bx24::Bx24Bridge;
 use landing_block_editor::bridge::frame::FrameBridge;
 use landing_block_editor::bridge::{Bridge, BridgeError};
 use landing_block_editor::browser::{sleep, BrowserClock};
@@ -25,38 +24,6 @@ mod support;
 use support::*;
 
 #[wasm_bindgen(inline_js = r#"
-export function install_bx24_double(initJson, answerRefresh) {
-  const init = JSON.parse(initJson);
-  const calls = [];
-  window.__bx24calls = calls;
-  window.BX24 = {
-    init(cb) { calls.push(["init"]); setTimeout(cb, 0); },
-    placement: {
-      info() { calls.push(["placement.info"]); return { placement: init.PLACEMENT, options: init.PLACEMENT_OPTIONS }; },
-      call(command, params, cb) {
-        calls.push(["placement.call", command, JSON.parse(JSON.stringify(params)), typeof cb]);
-        if (answerRefresh) setTimeout(() => cb({}), 0);
-      },
-    },
-    getAuth() {
-      calls.push(["getAuth"]);
-      return { access_token: init.AUTH_ID, refresh_token: init.REFRESH_ID, expires_in: 3600,
-               domain: init.DOMAIN, member_id: "member-1" };
-    },
-    refreshAuth(cb) {
-      calls.push(["refreshAuth"]);
-      setTimeout(() => cb({ access_token: "fresh-token", refresh_token: "refresh-2", expires_in: 3600 }), 0);
-    },
-    getLang() { return init.LANG; },
-    getDomain() { return init.DOMAIN; },
-    isAdmin() { return init.IS_ADMIN !== false; },
-    appOption: { get(name) { return (init.APP_OPTIONS || {})[name]; } },
-    installFinish() { calls.push(["installFinish"]); },
-    closeApplication() { calls.push(["closeApplication"]); },
-  };
-}
-export function bx24_calls() { return JSON.stringify(window.__bx24calls || []); }
-
 // Plays the portal page for the native frame protocol: records what the app
 // posts and answers getInitData / refreshBlock like the portal does.
 export function install_frame_parent(origin) {
@@ -85,8 +52,6 @@ export function install_frame_parent(origin) {
 export function frame_seen() { return JSON.stringify(window.__frameSeen || []); }
 "#)]
 extern "C" {
-    fn install_bx24_double(init_json: &str, answer_refresh: bool);
-    fn bx24_calls() -> String;
     fn install_frame_parent(origin: &str);
     fn frame_seen() -> String;
 }
@@ -104,36 +69,7 @@ const TWO_COLS: &str = include_str!("../emulator/fixtures/blocks/31.1.two_cols_t
 const PRICES: &str =
     include_str!("../emulator/fixtures/blocks/44.7.three_columns_with_img_and_price.json");
 
-/// The batch answer the portal gives for manifest + content of a fixture block.
-fn open_answer(fixture: &str, access: &str) -> Result<HttpResponse, TransportError> {
-    let fixture = serde_json::from_str::<Value>(fixture).expect("fixture parses");
-    let content = json!({"id": 101, "lid": 1, "active": true, "access": access,
-                         "anchor": "b101", "content": fixture["content"]});
-    ok(format!(
-        r#"{{"result":{{"result":{{"manifest":{},"content":{}}},"result_error":[],"result_total":[],"result_next":[],"result_time":[]}},"time":{{"start":1}}}}"#,
-        fixture["manifest"], content
-    ))
-}
-
-fn init_data(code: &str, placement: &str) -> Value {
-    json!({
-        "DOMAIN": "portal.example.com", "PROTOCOL": 1, "PATH": "/rest", "LANG": "en",
-        "AUTH_ID": "token-1", "AUTH_EXPIRES": 3600, "REFRESH_ID": "refresh-1",
-        "MEMBER_ID": "member-1", "IS_ADMIN": true,
-        "PLACEMENT": placement,
-        "PLACEMENT_OPTIONS": json!({"ID": "101", "CODE": code, "LID": "1"}).to_string(),
-    })
-}
-
 // ---------------------------------------------------------------- DOM helpers
-
-fn platform_with_bx24(transport: Rc<StubTransport>) -> Platform {
-    Platform {
-        bridge: Some(Rc::new(Bx24Bridge) as Rc<dyn Bridge>),
-        transport,
-        clock: Rc::new(BrowserClock),
-    }
-}
 
 type Answer = Result<HttpResponse, TransportError>;
 

@@ -231,7 +231,7 @@ fn get_content(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiErro
         "access": store.access.to_string(),
         "anchor": format!("b{}", b.id),
         "content": content,
-        "css": [],
+        "css": [crate::page::BLOCKS_CSS_PATH],
         "js": [],
     }))
 }

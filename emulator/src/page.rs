@@ -20,6 +20,25 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/favicon.ico", get(no_icon))
+        .route(BLOCKS_CSS_PATH, get(blocks_css))
+}
+
+/// Where the emulator serves the blocks' stylesheet; `getcontent` names it in `css`, as a
+/// portal names a block's assets by path.
+pub const BLOCKS_CSS_PATH: &str = "/bitrix/css/emulator/landing-blocks.css";
+
+/// The page's block styles without the page's scoping, for the app's preview frame: one
+/// source for both, so the preview looks like the emulator's page.
+fn blocks_stylesheet() -> String {
+    let start = CSS.find(BLOCK_STYLES_MARK).unwrap_or(CSS.len());
+    CSS[start..].replace(".emu-block-content ", "")
+}
+
+/// The comment in page.css that opens the block styles.
+const BLOCK_STYLES_MARK: &str = "/* Just enough of the landing blocks'";
+
+async fn blocks_css() -> Response<Body> {
+    text_response(200, "text/css; charset=utf-8", blocks_stylesheet())
 }
 
 /// Browsers ask for it on every load; an empty answer keeps their consoles quiet.

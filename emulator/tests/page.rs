@@ -234,3 +234,15 @@ async fn block_helper_returns_the_current_draft() {
     );
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn blocks_stylesheet_named_by_getcontent_is_served_unscoped() {
+    let emu = start().await;
+    let r = get(emu.editor_addr, "/bitrix/css/emulator/landing-blocks.css").await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("text/css; charset=utf-8"));
+    assert!(r.body.contains(".row {"), "{}", r.body);
+    assert!(r.body.contains(".g-color-primary {"), "{}", r.body);
+    // The page's own chrome and scoping stay out of it.
+    assert!(!r.body.contains(".emu-"), "{}", r.body);
+}

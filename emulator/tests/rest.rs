@@ -57,7 +57,10 @@ async fn success_envelope_has_result_and_time() {
     assert_eq!(res["active"], json!(true));
     assert_eq!(res["access"], json!("X"));
     assert_eq!(res["anchor"], json!("b101"));
-    assert_eq!(res["css"], json!([]));
+    assert_eq!(
+        res["css"],
+        json!(["/bitrix/css/emulator/landing-blocks.css"])
+    );
     assert_eq!(res["js"], json!([]));
     assert_eq!(
         res["content"].as_str().unwrap(),

@@ -230,11 +230,14 @@ pub enum Msg {
     HealthTitle,
     HealthCount,
     HealthClean,
+    PreviewTitle,
+    ViewForm,
+    PreviewHint,
 }
 
 impl Msg {
     /// The key of each message in the translation files, in declaration order.
-    pub const NAMES: [&'static str; 144] = [
+    pub const NAMES: [&'static str; 147] = [
         "Loading",
         "NotInFrameTitle",
         "NotInFrameBody",
@@ -379,10 +382,13 @@ impl Msg {
         "HealthTitle",
         "HealthCount",
         "HealthClean",
+        "PreviewTitle",
+        "ViewForm",
+        "PreviewHint",
     ];
 
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 144] = [
+    pub const ALL: [Msg; 147] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -527,6 +533,9 @@ impl Msg {
         Msg::HealthTitle,
         Msg::HealthCount,
         Msg::HealthClean,
+        Msg::PreviewTitle,
+        Msg::ViewForm,
+        Msg::PreviewHint,
     ];
 }
 
@@ -677,6 +686,9 @@ fn en(msg: Msg) -> &'static str {
         Msg::HealthTitle => "Health check",
         Msg::HealthCount => "{0} to check",
         Msg::HealthClean => "Nothing left to fix: no template text, dead links or missing alternative texts.",
+        Msg::PreviewTitle => "Preview",
+        Msg::ViewForm => "Fields",
+        Msg::PreviewHint => "The block with your unsaved changes, which are outlined. Click a part to edit it.",
     }
 }
 
@@ -1003,6 +1015,9 @@ mod tests {
             HealthTitle,
             HealthCount,
             HealthClean,
+            PreviewTitle,
+            ViewForm,
+            PreviewHint,
         ]
     }
 

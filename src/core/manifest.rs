@@ -259,6 +259,8 @@ pub struct BlockContent {
     pub access: String,
     pub active: bool,
     pub anchor: String,
+    /// The block's own stylesheets, by path on the portal or full address.
+    pub css: Vec<String>,
 }
 
 /// `landing.block.getcontent`'s result as it arrives.
@@ -270,6 +272,7 @@ pub struct BlockContentRaw {
     pub access: Text,
     pub active: Flag,
     pub anchor: Text,
+    pub css: TextList,
 }
 
 /// Any shape reads (anything but an object is the empty content), so this never fails.
@@ -282,6 +285,7 @@ impl<'de> Deserialize<'de> for BlockContent {
             access: raw.access.0,
             active: raw.active.0,
             anchor: raw.anchor.0,
+            css: raw.css.0,
         })
     }
 }

@@ -10,8 +10,10 @@ pub mod i18n;
 pub mod loose;
 pub mod manifest;
 pub mod model;
+pub mod preview;
 pub mod protocol;
 pub mod rest;
+pub mod sanitize;
 
 // proptest is a native-only dev-dependency: the wasm test build leaves these out.
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -26,6 +26,7 @@ use crate::core::context::{
 use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::core::loose::Loose;
 use crate::core::model::{build_form, Access, BlockForm};
+use crate::core::preview::stylesheet_urls;
 use crate::core::rest::RestError;
 use crate::messages;
 use screens::{LoadFailed, Loading, Problem, Standalone, StartFailed};
@@ -53,6 +54,10 @@ pub struct Session {
 pub struct Loaded {
     pub form: BlockForm,
     pub access: Access,
+    /// The block's HTML as loaded, for the preview.
+    pub html: String,
+    /// The block's own stylesheets, absolute.
+    pub stylesheets: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -178,6 +183,8 @@ async fn load(session: Rc<Session>) -> Screen {
     let loaded = Loaded {
         form: build_form(&opened.manifest, &extracted),
         access: Access::from_letter(&opened.content.access),
+        stylesheets: stylesheet_urls(&session.ctx.portal.origin(), &opened.content.css),
+        html: opened.content.content,
     };
     Screen::Ready(session, Rc::new(loaded))
 }

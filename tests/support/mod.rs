@@ -12,11 +12,14 @@ use landing_block_editor::codec::Raw;
 use serde_json::Value;
 
 mod form;
+mod portal;
 use landing_block_editor::core::rest::RequestBody;
 use landing_block_editor::ui::{App, Platform, SettingsApp};
 use leptos::mount::{mount_to, UnmountHandle};
 use leptos::prelude::*;
 use leptos::tachys::view::any_view::AnyViewState;
+#[allow(unused_imports)]
+pub use portal::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 

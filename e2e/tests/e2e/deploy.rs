@@ -231,9 +231,17 @@ fn page_csp_is_strict_and_matches_the_nginx_header() -> Result<()> {
         sources("script-src")
     );
     // Block content carries inline `style` attributes (and formatted text keeps them): the
-    // one inline thing allowed, and only as attributes, never as <style> or script.
+    // one inline thing allowed, and only as attributes, never as <style> or script. The
+    // preview links the block's stylesheets from the portal (any https host, or loopback).
     ensure!(
-        sources("style-src") == ["'self'"] && sources("style-src-attr") == ["'unsafe-inline'"],
+        sources("style-src")
+            == [
+                "'self'",
+                "https:",
+                "http://127.0.0.1:*",
+                "http://localhost:*"
+            ]
+            && sources("style-src-attr") == ["'unsafe-inline'"],
         "styles: style-src {:?}, style-src-attr {:?}",
         sources("style-src"),
         sources("style-src-attr")

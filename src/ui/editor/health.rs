@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::super::{use_lang, Loaded};
+use super::go_to_field;
 use crate::core::health::{finding_text, Finding};
 use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::messages;
@@ -29,29 +29,6 @@ fn field_title(lang: Lang, loaded: &Loaded, index: usize) -> String {
             &[&name, &(card.ordinal + 1).to_string()],
         ),
         None => name,
-    }
-}
-
-/// Focuses the first control of the field with `key` and scrolls it into view. Fields are
-/// found by comparing `data-key` rather than through a selector built from the key, which
-/// holds the block's own CSS selector.
-fn go_to_field(key: &str) {
-    let Ok(fields) = document().query_selector_all(".field") else {
-        return;
-    };
-    let field = (0..fields.length())
-        .filter_map(|i| fields.item(i))
-        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
-        .find(|el| el.get_attribute("data-key").as_deref() == Some(key));
-    let Some(field) = field else { return };
-    let control = field
-        .query_selector("input, textarea")
-        .ok()
-        .flatten()
-        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
-    field.scroll_into_view();
-    if let Some(control) = control {
-        let _ = control.focus();
     }
 }
 

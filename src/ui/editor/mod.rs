@@ -7,12 +7,14 @@ mod actions;
 mod cards;
 mod header;
 mod health;
+mod preview;
 mod status;
 
 use std::rc::Rc;
 
 use leptos::ev;
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use super::fields::FieldState;
 use super::{use_lang, Loaded, Session};
@@ -28,6 +30,7 @@ use actions::Footer;
 use cards::{CardGroup, ReadOnlyNodes};
 use header::Header;
 use health::HealthPanel;
+use preview::Preview;
 use status::Notices;
 
 /// An image preview's natural size (width, height), once it loaded.
@@ -87,6 +90,8 @@ pub struct EditorState {
     form: RwSignal<BlockForm>,
     /// One signal per field value, parallel to the form's fields.
     values: StoredValue<Vec<RwSignal<FieldValue>>>,
+    /// All field values, collected once per edit for everything derived from them.
+    current: Memo<Vec<FieldValue>>,
     /// Per field, the natural size of its image preview once loaded (the health check
     /// compares it with the slot's).
     natural_sizes: StoredValue<Vec<NaturalSize>>,
@@ -215,7 +220,6 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
     let (initial, restored) = starting_values(loaded, &draft_key);
     let form = RwSignal::new(loaded.form.clone());
     let values = StoredValue::new(initial.into_iter().map(RwSignal::new).collect::<Vec<_>>());
-    // All field values, collected once per edit for everything derived below.
     let current = Memo::new(move |_| {
         values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>())
     });
@@ -273,6 +277,7 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
         can_edit,
         form,
         values,
+        current,
         natural_sizes,
         findings,
         changes,
@@ -325,7 +330,7 @@ fn keep_focus_through_saves(saving: Memo<bool>) {
         if now && was_saving != Some(true) {
             let active = document()
                 .active_element()
-                .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el).ok());
+                .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
             focused.set_value(active);
         } else if !now && was_saving == Some(true) {
             if let Some(element) = focused.try_update_value(Option::take).flatten() {
@@ -339,6 +344,49 @@ fn keep_focus_through_saves(saving: Memo<bool>) {
         }
         now
     });
+}
+
+/// Focuses the first control of the field with `key` and scrolls it into view. Fields are
+/// found by comparing `data-key` rather than through a selector built from the key, which
+/// holds the block's own CSS selector.
+fn go_to_field(key: &str) {
+    let Ok(fields) = document().query_selector_all(".field") else {
+        return;
+    };
+    let field = (0..fields.length())
+        .filter_map(|i| fields.item(i))
+        .filter_map(|node| node.dyn_into::<web_sys::Element>().ok())
+        .find(|el| el.get_attribute("data-key").as_deref() == Some(key));
+    let Some(field) = field else { return };
+    let control = field
+        .query_selector("input, textarea")
+        .ok()
+        .flatten()
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    field.scroll_into_view();
+    if let Some(control) = control {
+        let _ = control.focus();
+    }
+}
+
+/// On narrow sliders the fields and the preview take turns; wide ones show both.
+#[component]
+fn ViewSwitch(show_preview: RwSignal<bool>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="view-switch">
+            <button type="button" class="view-switch-item"
+                aria-pressed=move || (!show_preview.get()).to_string()
+                on:click=move |_| show_preview.set(false)>
+                {tr(lang, Msg::ViewForm)}
+            </button>
+            <button type="button" class="view-switch-item"
+                aria-pressed=move || show_preview.get().to_string()
+                on:click=move |_| show_preview.set(true)>
+                {tr(lang, Msg::PreviewTitle)}
+            </button>
+        </div>
+    }
 }
 
 #[component]
@@ -363,23 +411,40 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
         })
         .collect_view();
     let read_only = loaded.form.read_only.clone();
+    let editable = state.can_edit && !loaded.form.fields.is_empty();
+    let show_preview = RwSignal::new(false);
+    let keys: Vec<String> = loaded.form.fields.iter().map(|f| f.key.clone()).collect();
+    let on_pick = Callback::new(move |index: usize| {
+        show_preview.set(false);
+        if let Some(key) = keys.get(index).cloned() {
+            // Once the fields are shown again (narrow sliders).
+            request_animation_frame(move || go_to_field(&key));
+        }
+    });
     view! {
         <Header session=session.clone() loaded=loaded.clone() findings=state.findings/>
-        <main class="app-body">
-            <Notices
-                access=loaded.access
-                restored
-                no_fields=loaded.form.fields.is_empty()
-            />
-            {(state.can_edit && !loaded.form.fields.is_empty())
-                .then(|| view! { <HealthPanel findings=state.findings loaded=loaded.clone()/> })}
-            <form class="fields" inert=move || state.saving.get() on:submit=move |event| {
-                event.prevent_default();
-                state.save();
-            }>
-                {groups}
-            </form>
-            {(!read_only.is_empty()).then(|| view! { <ReadOnlyNodes nodes=read_only/> })}
+        <main class="app-body" class:with-preview=editable>
+            {editable.then(|| view! { <ViewSwitch show_preview/> })}
+            <div class="editing" class:pane-hidden=move || show_preview.get()>
+                <Notices
+                    access=loaded.access
+                    restored
+                    no_fields=loaded.form.fields.is_empty()
+                />
+                {editable.then(|| view! { <HealthPanel findings=state.findings loaded=loaded.clone()/> })}
+                <form class="fields" inert=move || state.saving.get() on:submit=move |event| {
+                    event.prevent_default();
+                    state.save();
+                }>
+                    {groups}
+                </form>
+                {(!read_only.is_empty()).then(|| view! { <ReadOnlyNodes nodes=read_only/> })}
+            </div>
+            {editable.then(|| view! {
+                <div class="preview-pane" class:pane-hidden=move || !show_preview.get()>
+                    <Preview state loaded=loaded.clone() on_pick/>
+                </div>
+            })}
         </main>
         <Footer state/>
     }
