@@ -50,11 +50,15 @@ export function watch_reset() {
     }, true);
     window.addEventListener("unhandledrejection", (e) => window.__pageErrors.push("rejection: " + String(e.reason)));
     const dangerous = new Set(["SCRIPT", "IFRAME", "OBJECT", "EMBED", "BASE", "META", "FRAME", "FRAMESET"]);
+    // The app's own preview frame, sandboxed without scripts, is the one frame it may add;
+    // what it shows is checked on its own (preview_frame_is_clean).
+    const ownPreview = (el) => el.tagName === "IFRAME" && el.classList.contains("preview-frame")
+      && el.getAttribute("sandbox") === "allow-same-origin";
     const look = (node) => {
       if (node.nodeType !== 1) return;
       const all = [node, ...node.querySelectorAll("*")];
       for (const el of all) {
-        if (el.hasAttribute("data-pwn") || dangerous.has(el.tagName) && el.closest(".lbe-test-root")) {
+        if (el.hasAttribute("data-pwn") || dangerous.has(el.tagName) && !ownPreview(el) && el.closest(".lbe-test-root")) {
           window.__injected.push(el.outerHTML.slice(0, 200));
         }
         for (const attr of el.attributes) {
@@ -76,6 +80,20 @@ export function pwned() { return window.__pwned || 0; }
 export function page_errors() { return JSON.stringify(window.__pageErrors || []); }
 export function injected() { return JSON.stringify(window.__injected || []); }
 export function payload_elements_in_document() { return document.querySelectorAll("[data-pwn]").length; }
+// What could run in the preview frame's document, had it scripts: it must be nothing.
+export function preview_dangers() {
+  const f = document.querySelector(".preview-frame");
+  const d = f && f.contentDocument;
+  if (!d) return "[]";
+  const found = [...d.querySelectorAll("script, iframe, object, embed, base, frame, style, meta[http-equiv]")]
+    .map((el) => el.outerHTML.slice(0, 200));
+  for (const el of d.querySelectorAll("*")) for (const a of el.attributes) {
+    if (a.name.startsWith("on") || /^\s*(javascript|vbscript):/i.test(a.value)) {
+      found.push(el.tagName + " " + a.name + "=" + a.value.slice(0, 100));
+    }
+  }
+  return JSON.stringify(found);
+}
 
 // ------------------------------------------------------------------ BX24 double
 export function install_bx24(initJson, throwOnInit) {
@@ -263,6 +281,7 @@ extern "C" {
     fn page_errors() -> String;
     fn injected() -> String;
     fn payload_elements_in_document() -> u32;
+    fn preview_dangers() -> String;
     fn install_bx24(init_json: &str, throw_on_init: &str);
     fn remove_bx24();
     fn install_portal(sid: &str, init_json: &str, answer_refresh: bool);
@@ -329,6 +348,11 @@ fn assert_clean(context: &str) {
         payload_elements_in_document(),
         0,
         "{context}: a payload element is in the document"
+    );
+    let dangers: Vec<String> = serde_json::from_str(&preview_dangers()).unwrap_or_default();
+    assert!(
+        dangers.is_empty(),
+        "{context}: the preview holds what could run: {dangers:?}"
     );
     let injected: Vec<String> = serde_json::from_str(&injected()).unwrap_or_default();
     assert!(

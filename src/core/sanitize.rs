@@ -335,7 +335,10 @@ fn keep_attr(tag: &str, attr: &str, value: &str, policy: Policy) -> bool {
     if URL_ATTRS.contains(&attr) {
         return safe_url(attr, value, policy);
     }
-    true
+    // Any other value that is a script address goes too (`data-preview`, `data-url`, …):
+    // inert here, but nothing the page's own scripts could pick up later.
+    let scheme = scheme_of(value);
+    !scheme.starts_with("javascript:") && !scheme.starts_with("vbscript:")
 }
 
 /// An address attribute that cannot run or smuggle script. `srcset` lists several.

@@ -2,7 +2,9 @@
 //! text and dead link listed, fixing them takes the count to 0, and a reopened block stays
 //! clean.
 
-use e2e::{ensure, field_css, fixture, wait_until, EmuOptions, Result, Session, Status};
+use e2e::{
+    ensure, field_css, fixture, target_dir, wait_until, EmuOptions, Result, Session, Status,
+};
 
 const TEXT: &str = ".landing-block-node-text";
 const BUTTON: &str = ".landing-block-node-button";
@@ -36,6 +38,10 @@ async fn body(s: &Session) -> Result<()> {
                 == 1,
         "the block's template text and its \"#\" button are not the two findings: {listed}"
     );
+    // A picture of the findings for the README (scripts/screenshots.sh).
+    let dir = target_dir().join("screenshots");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join("health.png"), s.client()?.screenshot().await?)?;
     // A finding leads to its field.
     s.click(".health-list .finding").await?;
     let focused = s

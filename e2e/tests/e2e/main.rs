@@ -11,5 +11,6 @@ mod health;
 mod install;
 mod lang;
 mod matrix;
+mod preview;
 mod roundtrip;
 mod sdk;

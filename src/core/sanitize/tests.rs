@@ -57,6 +57,10 @@ fn handlers_and_script_addresses_never_survive() {
     assert!(preview(r#"<img src="data:image/gif;base64,R0lG">"#).contains("src="));
     assert!(!preview(r#"<img src="data:image/svg+xml,<svg onload=alert(1)>">"#).contains("src="));
     assert!(!text(r#"<span srcdoc="x" formaction="y" xmlns="z">a</span>"#).contains('='));
+    assert_eq!(
+        preview(r#"<div data-preview="javascript:alert(1)" data-x="1">a</div>"#),
+        r#"<div data-x="1">a</div>"#
+    );
 }
 
 #[test]
