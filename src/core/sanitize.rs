@@ -20,127 +20,42 @@ pub enum Policy {
 }
 
 /// Elements dropped with everything inside them.
+#[rustfmt::skip]
 const DROPPED: &[&str] = &[
     "script", "style", "iframe", "object", "embed", "applet", "frame", "frameset", "noscript",
-    "template", "textarea", "title", "xmp", "noembed", "noframes", "svg", "math", "head", "select",
-    "audio", "video",
+    "template", "textarea", "title", "xmp", "noembed", "noframes", "svg", "math", "head",
+    "select", "audio", "video",
 ];
 /// Elements without content or end tag.
+#[rustfmt::skip]
 const VOID: &[&str] = &[
     "br", "img", "hr", "wbr", "source", "col", "input", "meta", "link", "base", "area", "param",
     "track", "keygen",
 ];
+/// Inline formatting and the blocks formatted text uses: both policies allow them.
+#[rustfmt::skip]
 const TEXT_TAGS: &[&str] = &[
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "s",
-    "strike",
-    "del",
-    "ins",
-    "sub",
-    "sup",
-    "small",
-    "mark",
-    "a",
-    "br",
-    "p",
-    "span",
-    "ul",
-    "ol",
-    "li",
-    "div",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "blockquote",
-    "code",
+    "b", "strong", "i", "em", "u", "s", "strike", "del", "ins", "sub", "sup", "small", "mark",
+    "a", "br", "p", "span", "ul", "ol", "li", "div", "h1", "h2", "h3", "h4", "h5", "h6",
+    "blockquote", "code",
 ];
-const PREVIEW_TAGS: &[&str] = &[
-    "div",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "aside",
-    "main",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "p",
-    "span",
-    "a",
-    "img",
-    "picture",
-    "source",
-    "figure",
-    "figcaption",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "table",
-    "thead",
-    "tbody",
-    "tfoot",
-    "tr",
-    "th",
-    "td",
-    "caption",
-    "colgroup",
-    "col",
-    "blockquote",
-    "pre",
-    "code",
-    "b",
-    "strong",
-    "i",
-    "em",
-    "u",
-    "s",
-    "strike",
-    "del",
-    "ins",
-    "sub",
-    "sup",
-    "small",
-    "mark",
-    "br",
-    "hr",
-    "button",
-    "label",
-    "address",
-    "time",
-    "abbr",
-    "cite",
-    "q",
-    "wbr",
+/// What a whole block has besides: its structure, pictures, tables.
+#[rustfmt::skip]
+const PREVIEW_MORE_TAGS: &[&str] = &[
+    "section", "article", "header", "footer", "nav", "aside", "main", "img", "picture",
+    "source", "figure", "figcaption", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
+    "tr", "th", "td", "caption", "colgroup", "col", "pre", "hr", "button", "label", "address",
+    "time", "abbr", "cite", "q", "wbr",
 ];
+#[rustfmt::skip]
 const PREVIEW_ATTRS: &[&str] = &[
     "class", "id", "style", "title", "alt", "width", "height", "role", "lang", "dir", "colspan",
     "rowspan", "href", "target", "rel", "src", "srcset", "sizes", "loading", "type",
 ];
 /// Attributes holding addresses.
+#[rustfmt::skip]
 const URL_ATTRS: &[&str] = &[
-    "href",
-    "src",
-    "srcset",
-    "poster",
-    "data-src",
-    "data-srcset",
-    "background",
-    "cite",
+    "href", "src", "srcset", "poster", "data-src", "data-srcset", "background", "cite",
 ];
 /// Deeper nesting than this is flattened: the output stays bounded whatever comes in.
 const MAX_DEPTH: usize = 512;
@@ -258,11 +173,11 @@ fn start_tag<'a>(
     if let Some(dropped) = DROPPED.iter().find(|d| **d == name) {
         return skip_element(rest, dropped);
     }
-    let allowed = match policy {
-        Policy::Text => TEXT_TAGS,
-        Policy::Preview => PREVIEW_TAGS,
+    let more = match policy {
+        Policy::Text => &[][..],
+        Policy::Preview => PREVIEW_MORE_TAGS,
     };
-    let Some(tag) = allowed.iter().copied().find(|t| *t == name) else {
+    let Some(tag) = TEXT_TAGS.iter().chain(more).copied().find(|t| *t == name) else {
         return rest;
     };
     let void = VOID.contains(&tag);
