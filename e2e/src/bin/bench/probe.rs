@@ -162,6 +162,9 @@ pub struct Run {
     pub wasm_memory: u64,
     /// URL → how many times the frame fetched it while opening.
     pub loaded: BTreeMap<String, usize>,
+    /// Median ms from a keystroke (`input` on the first text field) to the next frame after
+    /// it, over [`KEYSTROKES`] keystrokes; the product's preview is on when the slider is wide.
+    pub typing: f64,
 }
 
 impl Run {
@@ -172,6 +175,32 @@ impl Run {
         self.save[3]
     }
 }
+
+/// Keystrokes timed per run.
+const KEYSTROKES: usize = 20;
+
+/// Types into the first editable text field one character at a time, waiting for the frame
+/// after each, and answers the median time from `input` to that frame; the field is put back.
+const TYPE_AND_TIME: &str = r#"
+    return (async () => {
+      const t = document.querySelector('.field textarea:not([readonly]), textarea:not([readonly])');
+      if (!t) return null;
+      const next = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+      const base = t.value, times = [];
+      for (let i = 1; i <= KEYSTROKES; i++) {
+        const t0 = performance.now();
+        t.value = base + "x".repeat(i);
+        t.dispatchEvent(new Event("input", { bubbles: true }));
+        await next();
+        times.push(performance.now() - t0);
+      }
+      t.value = base;
+      t.dispatchEvent(new Event("input", { bubbles: true }));
+      await next();
+      times.sort((a, b) => a - b);
+      return times[Math.floor(times.length / 2)];
+    })();
+"#;
 
 fn num(v: &Value, key: &str) -> f64 {
     v.get(key).and_then(Value::as_f64).unwrap_or(f64::NAN)
@@ -251,6 +280,12 @@ pub async fn one_run(s: &Session, block: &Fixture, setup: &Setup<'_>, n: usize) 
             eprintln!("[trace]   {}", line.as_str().unwrap_or(""));
         }
     }
+
+    let typing = s
+        .js(&TYPE_AND_TIME.replace("KEYSTROKES", &KEYSTROKES.to_string()))
+        .await?
+        .as_f64()
+        .unwrap_or(f64::NAN);
 
     // Save one changed text field and wait for the block to re-render in the editor page.
     let key = s
@@ -337,5 +372,6 @@ pub async fn one_run(s: &Session, block: &Fixture, setup: &Setup<'_>, n: usize) 
         heap_before,
         wasm_memory: num(&o, "wasmMemory").max(0.0) as u64,
         loaded,
+        typing,
     })
 }

@@ -103,6 +103,13 @@ pub fn print_table(conditions: &[Condition]) {
                 ratio(c, |r| r.save[i])
             );
         }
+        println!(
+            "{:<38} {:>22} {:>22} {:>7}",
+            "typing: keystroke to next frame",
+            cell(c.product.iter().map(|r| r.typing)),
+            cell(c.peer.iter().map(|r| r.typing)),
+            ratio(c, |r| r.typing)
+        );
     }
 }
 
