@@ -225,5 +225,21 @@ async fn over_rest_and_batch() {
         assert!(r.status >= 400, "{kind}: {}", r.status);
     }
     assert_eq!(draft(a, FEATURES_ID).await, before);
+
+    // incorrect_affected: stored, yet answered as an error (a blind retry would reorder twice).
+    let r = post_json(
+        a,
+        "/_emulator/faults",
+        &json!({"rest": [{"method": "landing.block.updatecards", "kind": "incorrect_affected"}]}),
+    )
+    .await;
+    assert_eq!(r.status, 200);
+    let swap = json!({"lid": 1, "block": FEATURES_ID, "data": {CARD: {"source": source(&[1, 0])}}});
+    let r = rest(a, "landing.block.updatecards", &auth, swap).await;
+    assert_error(&r, 400, "INCORRECT_AFFECTED");
+    assert_eq!(
+        titles(&draft(a, FEATURES_ID).await),
+        ["Again", "Social media"]
+    );
     emu.stop().await;
 }
