@@ -21,6 +21,10 @@ pub enum FaultKind {
     AccessDenied,
     /// 503 OVERLOAD_LIMIT.
     Overload,
+    /// The call runs and its change is stored, but it answers 400 INCORRECT_AFFECTED, as the
+    /// portal does when its strict update check fails after saving (`Block::updateNodes`
+    /// records the error, then `PublicAction\Block::updateCards` saves the block anyway).
+    IncorrectAffected,
     /// For `batch`: the batch runs, but its first command answers 500 INTERNAL_SERVER_ERROR
     /// in `result_error`. Any other method gets a plain 500.
     BatchCommandError,

@@ -14,7 +14,7 @@ pub struct EditError {
 }
 
 impl EditError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
         EditError {
             code,
             message: message.into(),
@@ -422,7 +422,7 @@ fn apply(op: &Op, el: &mut Element<'_, '_>) {
     }
 }
 
-fn parse_selector(s: &str) -> Result<Selector, EditError> {
+pub(crate) fn parse_selector(s: &str) -> Result<Selector, EditError> {
     s.parse::<Selector>()
         .map_err(|e| EditError::new("SELECTOR_ERROR", format!("Unsupported selector {s:?}: {e}")))
 }
@@ -462,7 +462,10 @@ fn run(html: &str, plan: &[Planned]) -> Result<String, EditError> {
 // ---------------------------------------------------------------------------------------------
 // Manifest helpers
 
-fn manifest_section<'a>(manifest: &'a Value, key: &str) -> Option<&'a Map<String, Value>> {
+pub(crate) fn manifest_section<'a>(
+    manifest: &'a Value,
+    key: &str,
+) -> Option<&'a Map<String, Value>> {
     manifest.get(key).and_then(Value::as_object)
 }
 

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod app_host;
+pub mod cards;
 pub mod cli;
 pub mod control;
 pub mod faults;
@@ -12,6 +13,7 @@ pub mod html_edit;
 pub mod ids;
 pub mod methods;
 pub mod page;
+pub mod pages;
 pub mod phpform;
 pub mod rest;
 pub mod server;

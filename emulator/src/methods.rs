@@ -69,7 +69,7 @@ fn changed(result: Value) -> Result<Success, ApiError> {
     })
 }
 
-pub const METHODS: [&str; 14] = [
+pub const METHODS: [&str; 16] = [
     "landing.block.getmanifest",
     "landing.block.getcontent",
     "landing.block.getbyid",
@@ -78,6 +78,8 @@ pub const METHODS: [&str; 14] = [
     "landing.block.updateattrs",
     "landing.block.clonecard",
     "landing.block.removecard",
+    "landing.block.updatecards",
+    "landing.landing.getlist",
     "landing.repo.bind",
     "landing.repo.unbind",
     "landing.block.getrepository",
@@ -143,7 +145,7 @@ fn nested_flag(p: &Map<String, Value>, name: &str) -> Option<Value> {
         .cloned()
 }
 
-fn check_read(store: &Store) -> Result<(), ApiError> {
+pub(crate) fn check_read(store: &Store) -> Result<(), ApiError> {
     if store.access == 'D' {
         return Err(ApiError::access_denied());
     }
@@ -184,14 +186,28 @@ fn visible_block(
 }
 
 fn block_row(store: &Store, b: &crate::store::Block) -> Value {
+    let title = crate::pages::page(store.lid)
+        .and_then(|r| r.get("TITLE").cloned())
+        .unwrap_or_else(|| Value::from(""));
     json!({
         "id": b.id,
         "lid": store.lid,
         "code": b.code,
         "name": b.manifest.get("block").and_then(|x| x.get("name")).cloned().unwrap_or(Value::Null),
         "active": true,
-        "meta": {},
+        // The portal's meta values are all strings.
+        "meta": {"LID": store.lid.to_string(), "SITE_TYPE": "PAGE", "LANDING_TITLE": title,
+                 "XML_ID": ""},
     })
+}
+
+/// The block in its wrapper, as `getcontent` gives it by default.
+fn wrapped(b: &crate::store::Block, html: &str) -> String {
+    format!(
+        "<div id=\"block{id}\" data-id=\"{id}\" class=\"block-wrapper {}\">{html}</div>",
+        wrapper_class(&b.code),
+        id = b.id
+    )
 }
 
 /// `block-<code>` with every character that is not a letter or digit as `-`.
@@ -216,10 +232,7 @@ fn get_content(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiErro
         Some(v) => php_truthy(Some(&v)),
     };
     let content = if wrap {
-        format!(
-            "<div id=\"block{id}\" data-id=\"{id}\" class=\"block-wrapper {}\">{html}</div>",
-            wrapper_class(&b.code)
-        )
+        wrapped(b, html)
     } else {
         html.to_string()
     };
@@ -256,16 +269,55 @@ fn get_by_id(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError>
     ok(block_row(store, b))
 }
 
+/// `lid` of `landing.block.getlist`: one page id or a list of them.
+fn lid_list(p: &Map<String, Value>) -> Result<Vec<u64>, ApiError> {
+    match present(p, "lid") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                let mut one = Map::new();
+                one.insert("lid".into(), v.clone());
+                int_param(&one, "lid")
+            })
+            .collect(),
+        _ => Ok(vec![int_param(p, "lid")?]),
+    }
+}
+
+/// `landing.block.getlist {lid, params: {edit_mode, get_content}}`: `lid` may be a list
+/// (one unknown page fails the call). Only page 1 has blocks; the other pages of
+/// `fixtures/pages.json` are empty. `get_content` adds `content` (wrapped), `css`, `js`.
 fn get_list(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
     require(p, &["lid"])?;
-    let lid = int_param(p, "lid")?;
+    let lids = lid_list(p)?;
     check_read(store)?;
+    if let Some(missing) = lids
+        .iter()
+        .find(|l| **l != store.lid && !crate::pages::page_exists(**l))
+    {
+        return Err(ApiError::new(
+            400,
+            "LANDING_NOT_EXIST",
+            format!("Landing {missing} not found."),
+        ));
+    }
     let edit = php_truthy(nested_flag(p, "edit_mode").as_ref());
-    let rows: Vec<Value> = if lid == store.lid && (edit || store.page_published) {
-        store.blocks.iter().map(|b| block_row(store, b)).collect()
-    } else {
-        Vec::new()
-    };
+    let with_content = php_truthy(nested_flag(p, "get_content").as_ref());
+    let mut rows: Vec<Value> = Vec::new();
+    if lids.contains(&store.lid) && (edit || store.page_published) {
+        for b in &store.blocks {
+            let mut row = block_row(store, b);
+            if with_content {
+                let html = if edit { &b.draft } else { &b.published };
+                if let Some(o) = row.as_object_mut() {
+                    o.insert("content".into(), Value::from(wrapped(b, html)));
+                    o.insert("css".into(), json!([]));
+                    o.insert("js".into(), json!([]));
+                }
+            }
+            rows.push(row);
+        }
+    }
     let total = rows.len();
     Ok(Success {
         result: Value::Array(rows),
@@ -568,6 +620,14 @@ pub fn call(store: &mut Store, method: &str, p: &Map<String, Value>) -> Result<S
             let sel = selector_param(p)?;
             edit_block(store, id, |html, m| html_edit::remove_card(html, m, &sel))
         }
+        "landing.block.updatecards" => {
+            let id = writable_block(store, p, "data")?;
+            let data = p.get("data").cloned().unwrap_or(Value::Null);
+            edit_block(store, id, |html, m| {
+                crate::cards::update_cards(html, m, &data)
+            })
+        }
+        "landing.landing.getlist" => crate::pages::get_list(store, p),
         "landing.repo.bind" => repo_bind(store, p),
         "landing.repo.unbind" => repo_unbind(store, p),
         "landing.block.getrepository" => get_repository(store, p),

@@ -253,8 +253,10 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
     }
 
     let fault = app.lock().faults.take_rest_fault(&method);
+    let applied_error = fault == Some(FaultKind::IncorrectAffected);
     let fail_first_command = match fault {
         Some(FaultKind::BatchCommandError) if method == "batch" => true,
+        Some(FaultKind::IncorrectAffected) => false,
         Some(kind) => return fault_response(&app, &method, kind, ctl).await,
         None => false,
     };
@@ -298,6 +300,14 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
             }
             result
         }
+    };
+    let outcome = match outcome {
+        Ok(_) if applied_error => Err(ApiError::new(
+            400,
+            "INCORRECT_AFFECTED",
+            "The changes could not be verified (injected; they were saved).",
+        )),
+        other => other,
     };
     match outcome {
         Ok(s) => {
@@ -367,7 +377,9 @@ async fn fault_response(
         FaultKind::Http500 => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
         FaultKind::Http503 => err(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
         FaultKind::Overload => err(503, "OVERLOAD_LIMIT", "The portal is overloaded"),
-        FaultKind::BatchCommandError => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
+        FaultKind::BatchCommandError | FaultKind::IncorrectAffected => {
+            err(500, "INTERNAL_SERVER_ERROR", "Internal server error")
+        }
         FaultKind::ExpiredToken => err(
             401,
             "expired_token",
