@@ -101,11 +101,11 @@ pub fn php_truthy(v: Option<&Value>) -> bool {
     }
 }
 
-fn present<'a>(p: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+pub(crate) fn present<'a>(p: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
     p.get(name).filter(|v| !v.is_null())
 }
 
-fn require(p: &Map<String, Value>, names: &[&str]) -> Result<(), ApiError> {
+pub(crate) fn require(p: &Map<String, Value>, names: &[&str]) -> Result<(), ApiError> {
     let missing: Vec<&str> = names
         .iter()
         .copied()
@@ -122,7 +122,7 @@ fn require(p: &Map<String, Value>, names: &[&str]) -> Result<(), ApiError> {
     }
 }
 
-fn int_param(p: &Map<String, Value>, name: &str) -> Result<u64, ApiError> {
+pub(crate) fn int_param(p: &Map<String, Value>, name: &str) -> Result<u64, ApiError> {
     let bad = || {
         ApiError::new(
             400,
@@ -138,7 +138,7 @@ fn int_param(p: &Map<String, Value>, name: &str) -> Result<u64, ApiError> {
 }
 
 /// `params.edit_mode` (or another flag) inside the `params` object.
-fn nested_flag(p: &Map<String, Value>, name: &str) -> Option<Value> {
+pub(crate) fn nested_flag(p: &Map<String, Value>, name: &str) -> Option<Value> {
     p.get("params")
         .and_then(Value::as_object)
         .and_then(|o| o.get(name))
@@ -185,7 +185,7 @@ fn visible_block(
     }
 }
 
-fn block_row(store: &Store, b: &crate::store::Block) -> Value {
+pub(crate) fn block_row(store: &Store, b: &crate::store::Block) -> Value {
     let title = crate::pages::page(store.lid)
         .and_then(|r| r.get("TITLE").cloned())
         .unwrap_or_else(|| Value::from(""));
@@ -202,7 +202,7 @@ fn block_row(store: &Store, b: &crate::store::Block) -> Value {
 }
 
 /// The block in its wrapper, as `getcontent` gives it by default.
-fn wrapped(b: &crate::store::Block, html: &str) -> String {
+pub(crate) fn wrapped(b: &crate::store::Block, html: &str) -> String {
     format!(
         "<div id=\"block{id}\" data-id=\"{id}\" class=\"block-wrapper {}\">{html}</div>",
         wrapper_class(&b.code),
@@ -267,63 +267,6 @@ fn get_by_id(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError>
     let edit = php_truthy(nested_flag(p, "edit_mode").as_ref());
     let (b, _) = visible_block(store, id, edit)?;
     ok(block_row(store, b))
-}
-
-/// `lid` of `landing.block.getlist`: one page id or a list of them.
-fn lid_list(p: &Map<String, Value>) -> Result<Vec<u64>, ApiError> {
-    match present(p, "lid") {
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|v| {
-                let mut one = Map::new();
-                one.insert("lid".into(), v.clone());
-                int_param(&one, "lid")
-            })
-            .collect(),
-        _ => Ok(vec![int_param(p, "lid")?]),
-    }
-}
-
-/// `landing.block.getlist {lid, params: {edit_mode, get_content}}`: `lid` may be a list
-/// (one unknown page fails the call). Only page 1 has blocks; the other pages of
-/// `fixtures/pages.json` are empty. `get_content` adds `content` (wrapped), `css`, `js`.
-fn get_list(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
-    require(p, &["lid"])?;
-    let lids = lid_list(p)?;
-    check_read(store)?;
-    if let Some(missing) = lids
-        .iter()
-        .find(|l| **l != store.lid && !crate::pages::page_exists(**l))
-    {
-        return Err(ApiError::new(
-            400,
-            "LANDING_NOT_EXIST",
-            format!("Landing {missing} not found."),
-        ));
-    }
-    let edit = php_truthy(nested_flag(p, "edit_mode").as_ref());
-    let with_content = php_truthy(nested_flag(p, "get_content").as_ref());
-    let mut rows: Vec<Value> = Vec::new();
-    if lids.contains(&store.lid) && (edit || store.page_published) {
-        for b in &store.blocks {
-            let mut row = block_row(store, b);
-            if with_content {
-                let html = if edit { &b.draft } else { &b.published };
-                if let Some(o) = row.as_object_mut() {
-                    o.insert("content".into(), Value::from(wrapped(b, html)));
-                    o.insert("css".into(), json!([]));
-                    o.insert("js".into(), json!([]));
-                }
-            }
-            rows.push(row);
-        }
-    }
-    let total = rows.len();
-    Ok(Success {
-        result: Value::Array(rows),
-        total: Some(total),
-        changed: false,
-    })
 }
 
 /// Shared start of every write: params, rights, page and block.
@@ -599,7 +542,7 @@ pub fn call(store: &mut Store, method: &str, p: &Map<String, Value>) -> Result<S
         "landing.block.getcontent" => get_content(store, p),
         "landing.block.getmanifest" => get_manifest(store, p),
         "landing.block.getbyid" => get_by_id(store, p),
-        "landing.block.getlist" => get_list(store, p),
+        "landing.block.getlist" => crate::pages::block_list(store, p),
         "landing.block.updatenodes" => {
             let id = writable_block(store, p, "data")?;
             let data = p.get("data").cloned().unwrap_or(Value::Null);

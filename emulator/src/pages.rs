@@ -3,10 +3,15 @@
 //! `bitrix24/b24restdocs`): everything sits in `params` (`select`, `filter`, `order`,
 //! `limit`, `offset`, `get_urls`); rows are database rows, every value a string, with
 //! `DOMAIN_ID` always added. The method has no `start` paging: without `limit` it answers
-//! every matching page in one list, with no `next` or `total`.
+//! every matching page in one list, with no `next` or `total`. Also `landing.block.getlist`,
+//! the blocks of a page.
 
-use crate::methods::{check_read, ApiError, Success};
+use crate::methods::{
+    block_row, check_read, int_param, nested_flag, php_truthy, present, require, wrapped, ApiError,
+    Success,
+};
 use crate::store::Store;
+use serde_json::json;
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -208,7 +213,7 @@ pub fn get_list(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiErr
     sort(&mut rows, params)?;
     let offset = count_param(params, "offset").unwrap_or(0);
     let limit = count_param(params, "limit").unwrap_or(usize::MAX);
-    let urls = crate::methods::php_truthy(params.get("get_urls"));
+    let urls = php_truthy(params.get("get_urls"));
     let result: Vec<Value> = rows
         .into_iter()
         .skip(offset)
@@ -236,6 +241,60 @@ pub fn get_list(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiErr
     Ok(Success {
         result: Value::Array(result),
         total: None,
+        changed: false,
+    })
+}
+
+/// `lid` of `landing.block.getlist`: one page id or a list of them.
+fn lid_list(p: &Map<String, Value>) -> Result<Vec<u64>, ApiError> {
+    match present(p, "lid") {
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                let mut one = Map::new();
+                one.insert("lid".into(), v.clone());
+                int_param(&one, "lid")
+            })
+            .collect(),
+        _ => Ok(vec![int_param(p, "lid")?]),
+    }
+}
+
+/// `landing.block.getlist {lid, params: {edit_mode, get_content}}`: `lid` may be a list
+/// (one unknown page fails the call). Only page 1 has blocks; the other pages of
+/// `fixtures/pages.json` are empty. `get_content` adds `content` (wrapped), `css`, `js`.
+pub fn block_list(store: &Store, p: &Map<String, Value>) -> Result<Success, ApiError> {
+    require(p, &["lid"])?;
+    let lids = lid_list(p)?;
+    check_read(store)?;
+    if let Some(missing) = lids.iter().find(|l| **l != store.lid && !page_exists(**l)) {
+        return Err(ApiError::new(
+            400,
+            "LANDING_NOT_EXIST",
+            format!("Landing {missing} not found."),
+        ));
+    }
+    let edit = php_truthy(nested_flag(p, "edit_mode").as_ref());
+    let with_content = php_truthy(nested_flag(p, "get_content").as_ref());
+    let mut rows: Vec<Value> = Vec::new();
+    if lids.contains(&store.lid) && (edit || store.page_published) {
+        for b in &store.blocks {
+            let mut row = block_row(store, b);
+            if with_content {
+                let html = if edit { &b.draft } else { &b.published };
+                if let Some(o) = row.as_object_mut() {
+                    o.insert("content".into(), Value::from(wrapped(b, html)));
+                    o.insert("css".into(), json!([]));
+                    o.insert("js".into(), json!([]));
+                }
+            }
+            rows.push(row);
+        }
+    }
+    let total = rows.len();
+    Ok(Success {
+        result: Value::Array(rows),
+        total: Some(total),
         changed: false,
     })
 }

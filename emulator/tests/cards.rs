@@ -243,3 +243,34 @@ async fn over_rest_and_batch() {
     );
     emu.stop().await;
 }
+
+/// The batch `core::cards::save` writes for "card 1 first, then card 0's title set to A&B"
+/// (its test `batch_commands`, lid and block changed): the cards move, the title lands on the
+/// card's new position.
+#[tokio::test]
+async fn the_apps_save_batch() {
+    let emu = start().await;
+    let a = emu.editor_addr;
+    let (_, auth, _) = open(a, FEATURES_ID).await;
+    let src = "data[.landing-block-card][source]";
+    let cards = format!(
+        "landing.block.updatecards?lid=1&block=102&{src}[0][type]=card&{src}[0][value]=1\
+         &{src}[1][type]=card&{src}[1][value]=0&{src}[2][type]=card&{src}[2][value]=2"
+    );
+    let nodes =
+        "landing.block.updatenodes?lid=1&block=102&data[.landing-block-node-element-title%401]=A%26B";
+    let r = rest(
+        a,
+        "batch",
+        &auth,
+        json!({"halt": 1, "cmd": {"cards": cards, "nodes": nodes}}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.json()["result"]["result_error"], json!([]));
+    assert_eq!(
+        titles(&draft(a, FEATURES_ID).await),
+        ["Strategy", "A&B", "Social media"]
+    );
+    emu.stop().await;
+}

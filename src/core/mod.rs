@@ -2,11 +2,13 @@
 //! of the browser and is tested natively with `cargo test`.
 
 pub mod bindings;
+pub mod cards;
 pub mod context;
 pub mod draft;
 pub mod form;
 pub mod health;
 pub mod i18n;
+pub mod link_target;
 pub mod loose;
 pub mod manifest;
 pub mod model;
