@@ -50,8 +50,11 @@ fn marked(app: &Mounted, index: usize) -> Option<Element> {
 }
 
 async fn wait_for_preview(app: &Mounted) {
-    app.wait_for("the preview", |a| marked(a, 0).is_some())
-        .await;
+    // Parsed is not yet loaded: the app listens for clicks and patches from `load` on.
+    app.wait_for("the preview", |a| {
+        marked(a, 0).is_some() && a.one(".preview-frame[aria-busy=\"false\"]").is_some()
+    })
+    .await;
 }
 
 fn ran() -> Value {

@@ -167,6 +167,8 @@ pub fn Preview(
                     node_ref=frame
                     title=tr(lang, Msg::PreviewTitle)
                     sandbox="allow-same-origin"
+                    // Busy until its document is loaded and listens for clicks.
+                    aria-busy=move || (!ready.get()).to_string()
                     srcdoc=doc
                     on:load=on_load
                 ></iframe>
