@@ -12,14 +12,17 @@ use serde::{Deserialize, Serialize};
 use super::manifest::Manifest;
 
 pub mod save;
+pub mod shape;
 
 /// Where a card of the new list comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum CardSource {
     /// The card that was at `old_index` when the block was opened.
     Existing { old_index: usize },
-    /// A copy of the card that was at `of`; `emptied` = its text cleared (a new card).
-    Copy { of: usize, emptied: bool },
+    /// A copy of the card that was at `of`. Its fields in the form carry `ordinal` (at or
+    /// above the list's `loaded`, never reused), so that it is edited apart from the card it
+    /// was copied from (see [`shape`]).
+    Copy { of: usize, ordinal: usize },
 }
 
 impl CardSource {
@@ -28,6 +31,14 @@ impl CardSource {
         match self {
             CardSource::Existing { old_index } => *old_index,
             CardSource::Copy { of, .. } => *of,
+        }
+    }
+
+    /// The ordinal its fields carry in the form.
+    pub fn ordinal(&self) -> usize {
+        match self {
+            CardSource::Existing { old_index } => *old_index,
+            CardSource::Copy { ordinal, .. } => *ordinal,
         }
     }
 }
@@ -104,22 +115,45 @@ impl CardStructure {
     /// Whether this structure (say, restored from a draft) was made for this block as it is
     /// now: the same selectors and counts, every source an existing card, no list emptied.
     pub fn fits(&self, manifest: &Manifest, card_counts: &[usize]) -> bool {
-        self.lists.len() == manifest.cards.len()
-            && self
-                .lists
-                .iter()
-                .zip(&manifest.cards)
-                .enumerate()
-                .all(|(i, (list, card))| {
-                    list.selector == card.selector
-                        && list.loaded == card_counts.get(i).copied().unwrap_or(0)
-                        && list.cards.iter().all(|c| c.old_index() < list.loaded)
-                        && (list.loaded == 0 || !list.cards.is_empty())
-                })
+        self.fits_loaded(&CardStructure::new(manifest, card_counts))
     }
 
     pub fn is_changed(&self) -> bool {
         self.lists.iter().any(CardList::is_changed)
+    }
+
+    /// How many structural changes there are, for the unsaved count: each new card, each
+    /// removed one, and one per list whose remaining cards were reordered.
+    pub fn change_count(&self) -> usize {
+        self.lists
+            .iter()
+            .map(|l| {
+                let kept: Vec<usize> = l
+                    .cards
+                    .iter()
+                    .filter_map(|c| match c {
+                        CardSource::Existing { old_index } => Some(*old_index),
+                        CardSource::Copy { .. } => None,
+                    })
+                    .collect();
+                let copies = l.cards.len() - kept.len();
+                let removed = l.loaded.saturating_sub(kept.len());
+                let reordered = kept.windows(2).any(|w| w[0] > w[1]);
+                copies + removed + usize::from(reordered)
+            })
+            .sum()
+    }
+
+    /// Whether this structure (say, restored from a draft) was made for the block that
+    /// `loaded` describes: the same selectors and counts, every source a card it had.
+    pub fn fits_loaded(&self, loaded: &CardStructure) -> bool {
+        self.lists.len() == loaded.lists.len()
+            && self.lists.iter().zip(&loaded.lists).all(|(list, was)| {
+                list.selector == was.selector
+                    && list.loaded == was.loaded
+                    && list.cards.iter().all(|c| c.old_index() < list.loaded)
+                    && (list.loaded == 0 || !list.cards.is_empty())
+            })
     }
 
     /// How many cards each selector will have.
@@ -141,9 +175,9 @@ impl CardStructure {
         l.cards.get(at).copied().ok_or(CardError::NoSuchCard)
     }
 
-    /// Appends a new card: a copy of the first card (as now ordered) with its text emptied.
-    /// Returns its position.
-    pub fn add(&mut self, list: usize) -> Result<usize, CardError> {
+    /// Appends a new card: a copy of the first card (as now ordered), its fields carrying
+    /// `ordinal`; [`shape::add_card`] empties its text. Returns its position.
+    pub fn add(&mut self, list: usize, ordinal: usize) -> Result<usize, CardError> {
         let l = self.list_mut(list)?;
         let template = match l.cards.first() {
             Some(first) => first.old_index(),
@@ -154,20 +188,22 @@ impl CardStructure {
         };
         l.cards.push(CardSource::Copy {
             of: template,
-            emptied: true,
+            ordinal,
         });
         Ok(l.cards.len() - 1)
     }
 
-    /// Inserts a copy of the card at `at` right after it (a copy of a copy is a copy of the
-    /// same card). Returns the copy's position.
-    pub fn duplicate(&mut self, list: usize, at: usize) -> Result<usize, CardError> {
-        let copy = match self.card(list, at)? {
-            CardSource::Existing { old_index } => CardSource::Copy {
-                of: old_index,
-                emptied: false,
-            },
-            copy => copy,
+    /// Inserts a copy of the card at `at` right after it, its fields carrying `ordinal` (a
+    /// copy of a copy is a copy of the same portal card). Returns the copy's position.
+    pub fn duplicate(
+        &mut self,
+        list: usize,
+        at: usize,
+        ordinal: usize,
+    ) -> Result<usize, CardError> {
+        let copy = CardSource::Copy {
+            of: self.card(list, at)?.old_index(),
+            ordinal,
         };
         let l = self.list_mut(list)?;
         l.cards.insert(at + 1, copy);

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{BlockForm, FieldValue};
+use super::cards::{shape, CardStructure};
+use super::model::{BlockForm, Field, FieldValue};
 
 /// Stored as JSON (`{"edits": [{"key", "original", "value"}]}`); text that does not read
 /// as one is no draft.
@@ -20,6 +21,10 @@ pub struct DraftEdit {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Draft {
     pub edits: Vec<DraftEdit>,
+    /// The cards as reshaped, when they were; the edits of new cards are keyed by
+    /// [`shape::copy_key`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cards: Option<CardStructure>,
 }
 
 /// Where a block's draft is stored: one per portal, page and block.
@@ -40,7 +45,68 @@ pub fn capture(form: &BlockForm, current: &[FieldValue]) -> Option<Draft> {
             value: value.clone(),
         })
         .collect();
-    (!edits.is_empty()).then_some(Draft { edits })
+    (!edits.is_empty()).then_some(Draft { edits, cards: None })
+}
+
+/// [`capture`] of a reshaped form: `live` are [`shape::live_values`], so edits of removed
+/// cards are not kept.
+pub fn capture_shaped(
+    form: &BlockForm,
+    structure: &CardStructure,
+    live: &[FieldValue],
+) -> Option<Draft> {
+    let cards = structure.is_changed().then(|| structure.clone());
+    match (capture(form, live), cards) {
+        (None, None) => None,
+        (edits, cards) => Some(Draft {
+            edits: edits.map(|d| d.edits).unwrap_or_default(),
+            cards,
+        }),
+    }
+}
+
+/// A draft put back onto the block as it loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Restored {
+    /// New cards' fields, to append to the form.
+    pub copies: Vec<Field>,
+    /// Parallel to the form's fields and then `copies`.
+    pub values: Vec<FieldValue>,
+    pub cards: CardStructure,
+    /// Edits and card changes that came back.
+    pub applied: usize,
+}
+
+/// [`restore`] with the cards: the draft's structure comes back only onto a block whose
+/// cards are still the ones it was made for (`loaded`); otherwise only the edits of the
+/// block's own fields do.
+pub fn restore_shaped(form: &BlockForm, loaded: &CardStructure, draft: &Draft) -> Restored {
+    let cards = draft
+        .cards
+        .as_ref()
+        .filter(|cards| cards.fits_loaded(loaded))
+        .cloned();
+    let Some(cards) = cards else {
+        let (values, applied) = restore(form, draft);
+        return Restored {
+            copies: Vec::new(),
+            values,
+            cards: loaded.clone(),
+            applied,
+        };
+    };
+    let copies = shape::missing_copies(form, &cards);
+    let mut grown = form.clone();
+    grown.fields.extend(copies.iter().cloned());
+    let (values, _) = restore(&grown, draft);
+    // A new card counts once, not once per field it emptied.
+    let (_, own) = restore(form, draft);
+    Restored {
+        copies,
+        values,
+        applied: own + cards.change_count(),
+        cards,
+    }
 }
 
 /// The form's values with the draft applied, and how many edits applied.
@@ -144,6 +210,7 @@ mod tests {
                     value: FieldValue::Text("not a link".into()),
                 },
             ],
+            cards: None,
         };
         let (restored, applied) = restore(&form, &draft);
         assert_eq!(applied, 0);
@@ -208,6 +275,7 @@ mod tests {
                     value: values[(i + 1) % values.len()].clone(),
                 })
                 .collect(),
+            cards: None,
         };
         let text = to_text(&draft);
         assert!(

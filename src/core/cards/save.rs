@@ -16,7 +16,8 @@
 
 use serde::Serialize;
 
-use super::{CardSource, CardStructure};
+use super::shape::is_copy;
+use super::CardStructure;
 use crate::core::context::Scope;
 use crate::core::loose::serialize_entries;
 use crate::core::model::{is_changed, node_payload, BlockForm, Field, FieldValue, NodeKind};
@@ -129,10 +130,11 @@ pub fn emptied(field: &Field) -> FieldValue {
     }
 }
 
-/// One match of a node selector after the reshape.
+/// One match of a node selector after the reshape; `send` = false for a copy whose fields
+/// the form lacks (it is saved as the portal copies it).
 struct Placed {
     field: usize,
-    emptied: bool,
+    send: bool,
 }
 
 /// The matches of `selector` after the reshape, in document order (see the module comment).
@@ -141,13 +143,24 @@ fn placed(form: &BlockForm, structure: &CardStructure, selector: &str) -> Vec<Pl
         .filter(|i| form.fields[*i].selector == selector)
         .collect();
     fields.sort_by_key(|i| form.fields[*i].position);
+    let in_card = |list: usize, ordinal: usize| -> Vec<usize> {
+        fields
+            .iter()
+            .copied()
+            .filter(|&j| {
+                form.fields[j]
+                    .card
+                    .is_some_and(|c| c.card == list && c.ordinal == ordinal)
+            })
+            .collect()
+    };
     let mut out = Vec::new();
     let mut done: Vec<usize> = Vec::new();
     for &i in &fields {
         let Some(card) = form.fields[i].card else {
             out.push(Placed {
                 field: i,
-                emptied: false,
+                send: true,
             });
             continue;
         };
@@ -159,21 +172,20 @@ fn placed(form: &BlockForm, structure: &CardStructure, selector: &str) -> Vec<Pl
             continue;
         };
         for source in &list.cards {
-            let emptied = matches!(source, CardSource::Copy { emptied: true, .. });
-            for &j in &fields {
-                let in_source = form.fields[j]
-                    .card
-                    .is_some_and(|c| c.card == card.card && c.ordinal == source.old_index());
-                if in_source {
-                    out.push(Placed { field: j, emptied });
-                }
-            }
+            let own = in_card(card.card, source.ordinal());
+            let (matches, send) = if own.is_empty() {
+                (in_card(card.card, source.old_index()), false)
+            } else {
+                (own, true)
+            };
+            out.extend(matches.into_iter().map(|field| Placed { field, send }));
         }
     }
     out
 }
 
-/// Whether the structure was made for this form's block.
+/// Whether the structure was made for this form's block: the block's own card fields are
+/// within the loaded counts, and the rest are copies.
 fn fits(form: &BlockForm, structure: &CardStructure) -> bool {
     let lists_ok = structure.lists.iter().all(|l| {
         l.cards.iter().all(|c| c.old_index() < l.loaded) && (l.loaded == 0 || !l.cards.is_empty())
@@ -183,7 +195,7 @@ fn fits(form: &BlockForm, structure: &CardStructure) -> bool {
             structure
                 .lists
                 .get(c.card)
-                .is_some_and(|l| c.ordinal < l.loaded)
+                .is_some_and(|l| c.ordinal < l.loaded || is_copy(f))
         })
     });
     lists_ok && fields_ok
@@ -191,8 +203,8 @@ fn fits(form: &BlockForm, structure: &CardStructure) -> bool {
 
 /// The save of `form` reshaped as `structure` with `current` values (parallel to
 /// `form.fields`; a missing value counts as unchanged). Fields of removed cards are dropped;
-/// copies get their source card's current values (emptied ones [`emptied`] values), sent
-/// only where they differ from what the copied HTML holds.
+/// a copy's fields (see [`super::shape`]) are sent where they differ from what the copied
+/// HTML holds.
 pub fn save_plan(
     form: &BlockForm,
     structure: &CardStructure,
@@ -227,15 +239,11 @@ pub fn save_plan(
     for selector in selectors {
         for (position, p) in placed(form, structure, selector).into_iter().enumerate() {
             let field = &form.fields[p.field];
-            let value = if p.emptied {
-                emptied(field)
-            } else {
-                current
-                    .get(p.field)
-                    .cloned()
-                    .unwrap_or_else(|| field.original.clone())
-            };
-            if !is_changed(field, &value) {
+            let value = current
+                .get(p.field)
+                .cloned()
+                .unwrap_or_else(|| field.original.clone());
+            if !p.send || !is_changed(field, &value) {
                 continue;
             }
             if let Some(payload) = node_payload(field, &value) {

@@ -43,59 +43,27 @@ fn starts_unchanged_from_the_counts() {
 fn add_copies_the_first_card_emptied_at_the_end() {
     let mut s = three();
     s.move_to(0, 2, 0).unwrap();
-    assert_eq!(s.add(0), Ok(3));
-    assert_eq!(
-        order(&s),
-        [
-            e(2),
-            e(0),
-            e(1),
-            Copy {
-                of: 2,
-                emptied: true
-            }
-        ]
-    );
+    assert_eq!(s.add(0, 3), Ok(3));
+    assert_eq!(order(&s), [e(2), e(0), e(1), Copy { of: 2, ordinal: 3 }]);
     assert!(s.is_changed());
+    assert_eq!(s.change_count(), 2, "one new card, one reorder");
     let mut none = CardStructure::new(&manifest(&[".a"]), &[0]);
-    assert_eq!(none.add(0), Err(CardError::NothingToCopy));
-    assert_eq!(none.add(1), Err(CardError::NoSuchList));
+    assert_eq!(none.add(0, 0), Err(CardError::NothingToCopy));
+    assert_eq!(none.add(1, 0), Err(CardError::NoSuchList));
 }
 
 #[test]
 fn duplicate_inserts_after_and_a_copy_of_a_copy_is_the_same_copy() {
     let mut s = three();
-    assert_eq!(s.duplicate(0, 1), Ok(2));
-    assert_eq!(
-        order(&s),
-        [
-            e(0),
-            e(1),
-            Copy {
-                of: 1,
-                emptied: false
-            },
-            e(2)
-        ]
-    );
-    assert_eq!(s.duplicate(0, 2), Ok(3));
-    assert_eq!(
-        order(&s)[3],
-        Copy {
-            of: 1,
-            emptied: false
-        }
-    );
-    s.add(0).unwrap();
-    s.duplicate(0, 5).unwrap();
-    assert_eq!(
-        order(&s)[6],
-        Copy {
-            of: 0,
-            emptied: true
-        }
-    );
-    assert_eq!(s.duplicate(0, 9), Err(CardError::NoSuchCard));
+    assert_eq!(s.duplicate(0, 1, 3), Ok(2));
+    assert_eq!(order(&s), [e(0), e(1), Copy { of: 1, ordinal: 3 }, e(2)]);
+    assert_eq!(s.duplicate(0, 2, 4), Ok(3));
+    assert_eq!(order(&s)[3], Copy { of: 1, ordinal: 4 });
+    s.add(0, 5).unwrap();
+    s.duplicate(0, 5, 6).unwrap();
+    assert_eq!(order(&s)[6], Copy { of: 0, ordinal: 6 });
+    assert_eq!(s.duplicate(0, 9, 7), Err(CardError::NoSuchCard));
+    assert_eq!(s.change_count(), 4);
 }
 
 #[test]
@@ -105,19 +73,14 @@ fn remove_refuses_the_last_card() {
     s.remove(0, 0).unwrap();
     s.remove(0, 1).unwrap();
     assert_eq!(order(&s), [e(1)]);
+    assert_eq!(s.change_count(), 2, "two removed, no reorder");
     assert_eq!(s.can_remove(0, 0), Err(CardError::LastCard));
     assert_eq!(s.remove(0, 0), Err(CardError::LastCard));
     assert_eq!(s.remove(1, 0), Err(CardError::NoSuchList));
     // A copy makes the last original removable.
-    s.duplicate(0, 0).unwrap();
+    s.duplicate(0, 0, 3).unwrap();
     assert_eq!(s.remove(0, 0), Ok(()));
-    assert_eq!(
-        order(&s),
-        [Copy {
-            of: 1,
-            emptied: false
-        }]
-    );
+    assert_eq!(order(&s), [Copy { of: 1, ordinal: 3 }]);
 }
 
 #[test]
@@ -131,6 +94,7 @@ fn moves() {
     assert_eq!(order(&s), [e(1), e(2), e(0)]);
     s.move_to(0, 0, 2).unwrap();
     assert_eq!(order(&s), [e(2), e(0), e(1)]);
+    assert_eq!(s.change_count(), 1);
     assert_eq!(s.move_to(0, 0, 3), Err(CardError::NoSuchCard));
     assert_eq!(s.move_to(0, 5, 0), Err(CardError::NoSuchCard));
     assert_eq!(s.move_up(0, 7), Err(CardError::NoSuchCard));
@@ -143,8 +107,8 @@ fn moves() {
 #[test]
 fn draft_round_trip_and_fit() {
     let mut s = three();
-    s.duplicate(0, 0).unwrap();
-    s.add(0).unwrap();
+    s.duplicate(0, 0, 3).unwrap();
+    s.add(0, 4).unwrap();
     let json = serde_json::to_string(&s).unwrap();
     let back: CardStructure = serde_json::from_str(&json).unwrap();
     assert_eq!(back, s);
@@ -152,6 +116,7 @@ fn draft_round_trip_and_fit() {
     assert!(back.fits(&m, &[3]));
     assert!(!back.fits(&m, &[4]), "the block changed since the draft");
     assert!(!back.fits(&manifest(&[".other"]), &[3]));
+    assert!(back.fits_loaded(&three()));
     let mut bad = back.clone();
     bad.lists[0].cards.push(e(7));
     assert!(!bad.fits(&m, &[3]));

@@ -1,5 +1,5 @@
 use super::*;
-use crate::core::cards::CardStructure;
+use crate::core::cards::{shape, CardSource, CardStructure};
 use crate::core::manifest::{Dimensions, Manifest};
 use crate::core::model::tests::{form_of, F04, F06, F31, F43, F44, F49};
 use crate::core::model::{updatenodes_data, CardRef, Preserved};
@@ -37,6 +37,23 @@ impl Case {
             .iter()
             .position(|f| f.key == key)
             .unwrap_or_else(|| panic!("no field {key}"))
+    }
+
+    /// Appends what an add or a duplicate gives the form, as the editor does.
+    fn grow(&mut self, new: crate::core::cards::shape::NewCard) {
+        self.form.fields.extend(new.fields);
+        self.values.extend(new.values);
+    }
+
+    fn add(&mut self, list: usize) {
+        let new = shape::add_card(&self.form, &mut self.structure, list).expect("added");
+        self.grow(new);
+    }
+
+    fn duplicate(&mut self, list: usize, at: usize) {
+        let new = shape::duplicate_card(&self.form, &mut self.structure, list, at, &self.values)
+            .expect("duplicated");
+        self.grow(new);
     }
 
     fn plan(&self) -> SavePlan {
@@ -110,7 +127,7 @@ fn reorder_moves_the_keys_of_the_edits() {
 #[test]
 fn add_sends_the_emptied_text_of_the_new_card() {
     let mut c = case(F06);
-    c.structure.add(0).unwrap();
+    c.add(0);
     let plan = c.plan();
     assert_eq!(cards_json(&plan), json!({CARD: source(&[0, 1, 2, 0])}));
     // The icon stays the copied card's; the texts are cleared.
@@ -128,7 +145,7 @@ fn add_sends_the_emptied_text_of_the_new_card() {
 fn duplicate_carries_the_edited_values() {
     let mut c = case(F06);
     c.set_text(&format!("{TITLE}@1"), "Strategy, edited");
-    c.structure.duplicate(0, 1).unwrap();
+    c.duplicate(0, 1);
     let plan = c.plan();
     assert_eq!(cards_json(&plan), json!({CARD: source(&[0, 1, 1, 2])}));
     assert_eq!(
@@ -169,9 +186,9 @@ fn all_at_once_with_links_and_images() {
     };
     // [2, 0, 1], then 0 duplicated, 1 removed, and a new card: [2, 0, 0', new(2)].
     c.structure.move_to(0, 2, 0).unwrap();
-    c.structure.duplicate(0, 1).unwrap();
+    c.duplicate(0, 1);
     c.structure.remove(0, 3).unwrap();
-    c.structure.add(0).unwrap();
+    c.add(0);
     let plan = c.plan();
     assert_eq!(
         cards_json(&plan),
@@ -257,7 +274,8 @@ fn matches_outside_the_cards_shift_with_them() {
     let mut values = form.initial_values();
     values[0] = FieldValue::Text("before".into());
     values[3] = FieldValue::Text("after".into());
-    structure.duplicate(0, 1).unwrap();
+    // A copy whose fields the form lacks still takes its place.
+    structure.duplicate(0, 1, 2).unwrap();
     let plan = save_plan(&form, &structure, &values).unwrap();
     assert_eq!(
         nodes_json(&plan),
