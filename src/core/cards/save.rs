@@ -47,12 +47,63 @@ pub struct UpdateCardsData(
     #[serde(serialize_with = "serialize_entries")] pub Vec<(String, CardsEntry)>,
 );
 
-/// What a save sends.
+/// What a save sends, and how to tell from the block as it is now whether it landed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SavePlan {
     /// `None` when no card list changed.
     pub cards: Option<UpdateCardsData>,
     pub nodes: UpdateData,
+    /// The block as it was opened: every node the form read, and the card counts.
+    pub before: Snapshot,
+    /// What the block holds once the cards were reshaped: the counts, and each node the
+    /// save does not write at its new key (the written ones may come back reformatted).
+    pub after: Snapshot,
+}
+
+/// Node values by key, and card counts, to compare a block read again with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    pub nodes: Vec<(String, FieldValue)>,
+    pub counts: Vec<usize>,
+}
+
+impl Snapshot {
+    fn holds(&self, fresh: &BlockForm, fresh_counts: &[usize]) -> bool {
+        let counts = |list: usize, of: &[usize]| of.get(list).copied().unwrap_or(0);
+        let lists = self.counts.len().max(fresh_counts.len());
+        (0..lists).all(|l| counts(l, &self.counts) == counts(l, fresh_counts))
+            && self.nodes.iter().all(|(key, value)| {
+                fresh
+                    .fields
+                    .iter()
+                    .any(|f| f.key == *key && f.original == *value)
+            })
+    }
+}
+
+/// Where a block read again just before a save (or its retry) stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// As opened: send the whole save.
+    AsOpened,
+    /// Reshaped as planned (an earlier attempt got that far): only the node edits are
+    /// left, and updatenodes may be sent again safely.
+    Reshaped,
+    /// Neither: someone else changed it. Writing would overwrite blindly.
+    ChangedElsewhere,
+}
+
+impl SavePlan {
+    /// `fresh` is the block read again (its form and card counts).
+    pub fn found(&self, fresh: &BlockForm, fresh_counts: &[usize]) -> Found {
+        if self.before.holds(fresh, fresh_counts) {
+            Found::AsOpened
+        } else if self.cards.is_some() && self.after.holds(fresh, fresh_counts) {
+            Found::Reshaped
+        } else {
+            Found::ChangedElsewhere
+        }
+    }
 }
 
 /// The structure does not belong to this form (another block, or the block changed).
@@ -236,24 +287,41 @@ pub fn save_plan(
         }
     }
     let mut nodes: Vec<(String, NodePayload)> = Vec::new();
+    let mut after = Vec::new();
     for selector in selectors {
         for (position, p) in placed(form, structure, selector).into_iter().enumerate() {
             let field = &form.fields[p.field];
+            let key = format!("{selector}@{position}");
             let value = current
                 .get(p.field)
                 .cloned()
                 .unwrap_or_else(|| field.original.clone());
-            if !p.send || !is_changed(field, &value) {
-                continue;
-            }
-            if let Some(payload) = node_payload(field, &value) {
-                nodes.push((format!("{selector}@{position}"), payload));
+            let payload = (p.send && is_changed(field, &value))
+                .then(|| node_payload(field, &value))
+                .flatten();
+            match payload {
+                Some(payload) => nodes.push((key, payload)),
+                None => after.push((key, field.original.clone())),
             }
         }
     }
+    let before = form
+        .fields
+        .iter()
+        .filter(|f| !is_copy(f))
+        .map(|f| (f.key.clone(), f.original.clone()))
+        .collect();
     Ok(SavePlan {
         cards: (!changed_lists.is_empty()).then_some(UpdateCardsData(changed_lists)),
         nodes: UpdateData(nodes),
+        before: Snapshot {
+            nodes: before,
+            counts: structure.loaded_counts(),
+        },
+        after: Snapshot {
+            nodes: after,
+            counts: structure.counts(),
+        },
     })
 }
 

@@ -340,3 +340,71 @@ fn batch_commands() {
     assert_eq!(commands[0].key, NODES_KEY);
     assert!(!commands[0].query.contains("scope"));
 }
+
+/// A block read again: a form holding `nodes` (key → original), nothing else.
+fn reread(nodes: &[(String, FieldValue)]) -> BlockForm {
+    let (_, _, template) = form_of(F06);
+    let mut form = BlockForm::default();
+    for (key, value) in nodes {
+        let mut field = template.fields[0].clone();
+        field.key = key.clone();
+        field.original = value.clone();
+        form.fields.push(field);
+    }
+    form
+}
+
+#[test]
+fn a_block_read_again_tells_whether_the_save_landed() {
+    let mut c = case(F06);
+    c.add(0);
+    c.structure.move_to(0, 3, 0).unwrap();
+    c.set_text(&format!("{TITLE}@1"), "Edited");
+    let plan = c.plan();
+    let (_, extracted, opened) = form_of(F06);
+    let loaded_counts = extracted.card_counts.clone();
+    assert_eq!(plan.found(&opened, &loaded_counts), Found::AsOpened);
+
+    // Reshaped: the unsent nodes at their new keys; the sent ones may read back otherwise.
+    let mut landed = plan.after.nodes.clone();
+    for (key, _) in &plan.nodes.0 {
+        landed.push((
+            key.clone(),
+            FieldValue::Text("as the portal wrote it".into()),
+        ));
+    }
+    let counts = c.structure.counts();
+    assert_eq!(plan.found(&reread(&landed), &counts), Found::Reshaped);
+    // [new, 0, 1, 2]: card 0's title is unsent at @1; card 1's, edited, is sent at @2.
+    let in_after = |k: String| plan.after.nodes.iter().any(|(key, _)| *key == k);
+    assert!(in_after(format!("{TITLE}@1")));
+    assert!(!in_after(format!("{TITLE}@2")) && !in_after(format!("{TITLE}@0")));
+
+    // Somebody else's change: a node nobody here wrote differs, or the counts do.
+    let mut theirs = landed.clone();
+    let unsent = theirs
+        .iter()
+        .position(|(k, _)| plan.nodes.get(k).is_none())
+        .unwrap();
+    theirs[unsent].1 = FieldValue::Text("theirs".into());
+    assert_eq!(
+        plan.found(&reread(&theirs), &counts),
+        Found::ChangedElsewhere
+    );
+    assert_eq!(
+        plan.found(&reread(&landed), &loaded_counts),
+        Found::ChangedElsewhere
+    );
+    let mut more = loaded_counts.clone();
+    more[0] += 1;
+    assert_eq!(plan.found(&opened, &more), Found::ChangedElsewhere);
+
+    // Without a card change the reshaped state is no excuse to skip the check.
+    let mut plain = case(F06);
+    plain.set_text(&format!("{TITLE}@0"), "x");
+    let plain_plan = plain.plan();
+    assert_eq!(
+        plain_plan.found(&reread(&plain_plan.after.nodes), &loaded_counts),
+        Found::ChangedElsewhere
+    );
+}
