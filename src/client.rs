@@ -406,6 +406,25 @@ impl RestClient {
             .await?;
         Ok(())
     }
+
+    /// Write commands in one `batch` with `halt`: a failing command stops the ones after
+    /// it. The first failure, in command order, is the answer's error.
+    pub async fn write_batch(&self, commands: &[BatchCommand]) -> Result<(), RestError> {
+        let params = batch_params(commands, true)?;
+        let answer = batch_answer(&self.send("batch", &params).await?)?;
+        for command in commands {
+            if let Some((_, err)) = answer.errors.iter().find(|(k, _)| *k == command.key) {
+                return Err(err.clone());
+            }
+            if !answer.results.iter().any(|(k, _)| *k == command.key) {
+                return Err(RestError::BadResponse(format!(
+                    "the batch answer lacks {}",
+                    command.key
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// What the app's own page shows, read in one batch request.

@@ -746,11 +746,17 @@ async fn health_findings_follow_the_edits_and_lead_to_their_fields() {
 
     let first = app.one(".health-list .finding").expect("a finding");
     first.unchecked_ref::<web_sys::HtmlElement>().click();
-    let active = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.active_element())
-        .expect("a focused element");
-    assert!(matches!(active.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+    let active = || {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+    };
+    // Once its card is open: on the next frame.
+    app.wait_for("a field focused", |_| {
+        active().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA"))
+    })
+    .await;
+    let active = active().expect("a focused element");
     let field = active.closest(".field").ok().flatten().expect("in a field");
     assert!(field.class_list().contains("field-findings"));
 

@@ -233,11 +233,23 @@ pub enum Msg {
     PreviewTitle,
     ViewForm,
     PreviewHint,
+    CardAdd,
+    CardDuplicate,
+    CardRemove,
+    CardMoveUp,
+    CardMoveDown,
+    CardDrag,
+    CardLastStays,
+    CardNew,
+    CardActions,
+    CardsSavedReloaded,
+    CardsSavedUnconfirmed,
+    CardsChangedElsewhere,
 }
 
 impl Msg {
     /// The key of each message in the translation files, in declaration order.
-    pub const NAMES: [&'static str; 147] = [
+    pub const NAMES: [&'static str; 159] = [
         "Loading",
         "NotInFrameTitle",
         "NotInFrameBody",
@@ -385,10 +397,22 @@ impl Msg {
         "PreviewTitle",
         "ViewForm",
         "PreviewHint",
+        "CardAdd",
+        "CardDuplicate",
+        "CardRemove",
+        "CardMoveUp",
+        "CardMoveDown",
+        "CardDrag",
+        "CardLastStays",
+        "CardNew",
+        "CardActions",
+        "CardsSavedReloaded",
+        "CardsSavedUnconfirmed",
+        "CardsChangedElsewhere",
     ];
 
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 147] = [
+    pub const ALL: [Msg; 159] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -536,6 +560,18 @@ impl Msg {
         Msg::PreviewTitle,
         Msg::ViewForm,
         Msg::PreviewHint,
+        Msg::CardAdd,
+        Msg::CardDuplicate,
+        Msg::CardRemove,
+        Msg::CardMoveUp,
+        Msg::CardMoveDown,
+        Msg::CardDrag,
+        Msg::CardLastStays,
+        Msg::CardNew,
+        Msg::CardActions,
+        Msg::CardsSavedReloaded,
+        Msg::CardsSavedUnconfirmed,
+        Msg::CardsChangedElsewhere,
     ];
 }
 
@@ -689,6 +725,18 @@ fn en(msg: Msg) -> &'static str {
         Msg::PreviewTitle => "Preview",
         Msg::ViewForm => "Fields",
         Msg::PreviewHint => "The block with your unsaved changes, which are outlined. Click a part to edit it.",
+        Msg::CardAdd => "Add a card",
+        Msg::CardDuplicate => "Duplicate",
+        Msg::CardRemove => "Remove",
+        Msg::CardMoveUp => "Move up",
+        Msg::CardMoveDown => "Move down",
+        Msg::CardDrag => "Drag to reorder",
+        Msg::CardLastStays => "The last card cannot be removed: a block keeps at least one.",
+        Msg::CardNew => "new",
+        Msg::CardActions => "Actions for {0}",
+        Msg::CardsSavedReloaded => "Saved. The block was loaded again with its new cards.",
+        Msg::CardsSavedUnconfirmed => "Saved and loaded again here, but the Sites editor did not confirm that it redrew the block: reopen the page there to see it.",
+        Msg::CardsChangedElsewhere => "Nothing was saved: the block was changed somewhere else since you opened it. It has been loaded again as it is now. Your text edits were kept wherever they still fit; redo your card changes on the block as it is.",
     }
 }
 
@@ -1018,6 +1066,18 @@ mod tests {
             PreviewTitle,
             ViewForm,
             PreviewHint,
+            CardAdd,
+            CardDuplicate,
+            CardRemove,
+            CardMoveUp,
+            CardMoveDown,
+            CardDrag,
+            CardLastStays,
+            CardNew,
+            CardActions,
+            CardsSavedReloaded,
+            CardsSavedUnconfirmed,
+            CardsChangedElsewhere,
         ]
     }
 

@@ -220,7 +220,7 @@ fn handler_error(lang: Lang, err: &HandlerError) -> &'static str {
 pub fn SettingsApp(platform: Platform) -> impl IntoView {
     let lang = provide_ui_lang();
     let starter: Starter =
-        Action::new_local(move |_: &Option<Rc<super::Session>>| start(platform.clone(), lang));
+        Action::new_local(move |_: &Option<super::Reopen>| start(platform.clone(), lang));
     starter.dispatch_local(None);
     let pending = starter.pending();
     let screen = starter.value();

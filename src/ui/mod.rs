@@ -19,6 +19,7 @@ use crate::bridge::{Bridge, BridgeError, Host};
 use crate::browser::{detect_host, load_language, query_param, BrowserClock, FetchTransport};
 use crate::client::Json;
 use crate::client::{AuthSource, Clock, LocalFuture, RestClient, Transport};
+use crate::core::cards::CardStructure;
 use crate::core::context::{
     is_app_page, parse_app_context, parse_init_data, parse_refreshed_auth, Auth, ContextError,
     InitData, PlacementContext,
@@ -58,6 +59,26 @@ pub struct Loaded {
     pub html: String,
     /// The block's own stylesheets, absolute.
     pub stylesheets: Vec<String>,
+    /// Its cards as loaded, one list per manifest card selector.
+    pub cards: CardStructure,
+    /// Why the editor loaded the block again, if it did.
+    pub reopened: Option<Reopened>,
+}
+
+/// Why a block was loaded again within its session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reopened {
+    /// Its cards were saved (the form's keys all moved); `confirmed` = the editor re-rendered.
+    CardsSaved { confirmed: bool },
+    /// A save found it changed elsewhere and wrote nothing.
+    ChangedElsewhere,
+}
+
+/// A load of a session's block again: after a failed load, or after a save.
+#[derive(Clone)]
+pub struct Reopen {
+    pub session: Rc<Session>,
+    pub why: Option<Reopened>,
 }
 
 #[derive(Clone)]
@@ -156,15 +177,15 @@ async fn start(platform: Platform, lang: RwSignal<Lang>) -> Screen {
         platform.clock.clone(),
         Rc::new(BridgeAuth(bridge.clone())),
     );
-    load(Rc::new(Session {
+    let session = Rc::new(Session {
         ctx,
         bridge,
         client,
-    }))
-    .await
+    });
+    load(session, None).await
 }
 
-async fn load(session: Rc<Session>) -> Screen {
+async fn load(session: Rc<Session>, reopened: Option<Reopened>) -> Screen {
     let ctx = &session.ctx;
     let opened = match session
         .client
@@ -182,6 +203,8 @@ async fn load(session: Rc<Session>) -> Screen {
     };
     let loaded = Loaded {
         form: build_form(&opened.manifest, &extracted),
+        cards: CardStructure::new(&opened.manifest, &extracted.card_counts),
+        reopened,
         access: Access::from_letter(&opened.content.access),
         stylesheets: stylesheet_urls(&session.ctx.portal.origin(), &opened.content.css),
         html: opened.content.content,
@@ -239,15 +262,15 @@ fn start_problem(lang: Lang, screen: &Screen) -> Option<(&'static str, String)> 
     }
 }
 
-/// Starts the page (`None`) or loads a session's block again (`Some`, a retry after a
-/// failed load); what it ends in is the screen to show.
-type Starter = Action<Option<Rc<Session>>, Screen>;
+/// Starts the page (`None`) or loads a session's block again (`Some`: a retry after a
+/// failed load, or after a save); what it ends in is the screen to show.
+type Starter = Action<Option<Reopen>, Screen>;
 
 /// A start, or a retried load, through to its screen; the app's own page is handed to
 /// the settings bundle.
-async fn open_page(platform: Platform, lang: RwSignal<Lang>, retry: Option<Rc<Session>>) -> Screen {
+async fn open_page(platform: Platform, lang: RwSignal<Lang>, retry: Option<Reopen>) -> Screen {
     let next = match retry {
-        Some(session) => load(session).await,
+        Some(again) => load(again.session, again.why).await,
         None => start(platform, lang).await,
     };
     match next {
@@ -264,7 +287,7 @@ async fn open_page(platform: Platform, lang: RwSignal<Lang>, retry: Option<Rc<Se
 #[component]
 pub fn App(platform: Platform) -> impl IntoView {
     let lang = provide_ui_lang();
-    let starter: Starter = Action::new_local(move |retry: &Option<Rc<Session>>| {
+    let starter: Starter = Action::new_local(move |retry: &Option<Reopen>| {
         open_page(platform.clone(), lang, retry.clone())
     });
     starter.dispatch_local(None);
@@ -317,7 +340,18 @@ fn screen_view(screen: Option<Screen>, starter: Starter) -> impl IntoView {
         Screen::LoadFailed(session, error) => {
             EitherOf7::E(view! { <LoadFailed session error starter/> })
         }
-        Screen::Ready(session, loaded) => EitherOf7::F(view! { <editor::Editor session loaded/> }),
+        Screen::Ready(session, loaded) => {
+            let again = StoredValue::new_local(session.clone());
+            let reopen = Callback::new(move |why: Reopened| {
+                if let Some(session) = again.try_get_value() {
+                    starter.dispatch_local(Some(Reopen {
+                        session,
+                        why: Some(why),
+                    }));
+                }
+            });
+            EitherOf7::F(view! { <editor::Editor session loaded reopen/> })
+        }
         Screen::AppPage(_) | Screen::HandedToSettings => EitherOf7::G(()),
     }
 }

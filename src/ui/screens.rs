@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 
-use super::{use_lang, Session, Starter};
+use super::{use_lang, Reopen, Session, Starter};
 use crate::core::i18n::{tr, trf, Msg};
 use crate::core::rest::RestError;
 use crate::messages;
@@ -77,7 +77,10 @@ pub fn LoadFailed(session: Rc<Session>, error: RestError, starter: Starter) -> i
         <div class="actions">
             <button type="button" class="btn btn-primary" id="retry-load"
                 on:click=move |_| {
-                    starter.dispatch_local(Some(session.clone()));
+                    starter.dispatch_local(Some(Reopen {
+                        session: session.clone(),
+                        why: None,
+                    }));
                 }>
                 {tr(lang, Msg::Retry)}
             </button>

@@ -6,7 +6,8 @@
 
 use super::save::emptied;
 use super::{CardError, CardSource, CardStructure};
-use crate::core::model::{is_changed, BlockForm, CardRef, Field, FieldValue};
+use crate::core::health::plain_text;
+use crate::core::model::{is_changed, label_text, BlockForm, CardRef, Field, FieldValue};
 
 /// The key of a copy's field: unique in the form, and never a portal key (`selector@N`), so
 /// an edit kept for it in a draft cannot land on a real node.
@@ -189,6 +190,58 @@ pub fn unsaved_count(form: &BlockForm, structure: &CardStructure, live: &[FieldV
         .filter(|(field, value)| !is_copy(field) && is_changed(field, value))
         .count();
     edited + structure.change_count()
+}
+
+/// What names a collapsed card.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CardLabel {
+    Text(String),
+    /// An image's address, shown as a thumbnail.
+    Image(String),
+    None,
+}
+
+/// The first of the card's label nodes (the manifest's `label`) that has something to
+/// show, as the user has it now; without label nodes, its first text.
+pub fn card_label(
+    form: &BlockForm,
+    list: usize,
+    ordinal: usize,
+    current: &[FieldValue],
+) -> CardLabel {
+    let fields = card_fields(form, list, ordinal);
+    let labelled: Vec<usize> = fields
+        .iter()
+        .copied()
+        .filter(|&i| form.fields[i].card_label)
+        .collect();
+    let candidates = if labelled.is_empty() {
+        fields
+    } else {
+        labelled
+    };
+    candidates
+        .into_iter()
+        .filter_map(|i| current.get(i))
+        .map(|value| match value {
+            FieldValue::Text(html) => text_label(&plain_text(html)),
+            FieldValue::Link { text, .. } => text_label(text),
+            FieldValue::Img { src, .. } if !src.trim().is_empty() => {
+                CardLabel::Image(src.trim().to_owned())
+            }
+            _ => CardLabel::None,
+        })
+        .find(|label| *label != CardLabel::None)
+        .unwrap_or(CardLabel::None)
+}
+
+fn text_label(text: &str) -> CardLabel {
+    let label = label_text(text);
+    if label.is_empty() {
+        CardLabel::None
+    } else {
+        CardLabel::Text(label)
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,8 @@ mod cards;
 mod header;
 mod health;
 mod preview;
+mod reshape;
+mod save;
 mod status;
 
 use std::rc::Rc;
@@ -17,62 +19,27 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::fields::FieldState;
-use super::{use_lang, Loaded, Session};
-use crate::bridge::{Bridge, BridgeError};
+use super::{use_lang, Loaded, Reopened, Session};
+use crate::bridge::Bridge;
 use crate::browser;
 use crate::codec;
+use crate::core::cards::shape::{live_fields, live_values, unsaved_count};
+use crate::core::cards::CardStructure;
 use crate::core::draft;
 use crate::core::health::{check as health_check, Finding, FindingKind, HealthEnv};
 use crate::core::i18n::{tr, Msg};
-use crate::core::model::{blocked_count, changed_count, updatenodes_data, BlockForm, FieldValue};
-use crate::core::rest::RestError;
+use crate::core::model::{blocked_count, BlockForm, FieldValue, GroupKind};
 use actions::Footer;
-use cards::{CardGroup, ReadOnlyNodes};
+use cards::{BlockGroup, CardList, ReadOnlyNodes};
 use header::Header;
 use health::HealthPanel;
 use preview::Preview;
+use save::SaveInput;
+pub use save::SaveOutcome;
 use status::Notices;
 
 /// An image preview's natural size (width, height), once it loaded.
 type NaturalSize = RwSignal<Option<(u32, u32)>>;
-
-/// How long the editor gets to confirm `refreshBlock`.
-const REFRESH_TIMEOUT_MS: u32 = 8_000;
-
-#[derive(Clone, Debug, PartialEq)]
-pub enum SaveOutcome {
-    /// Saved; `confirmed` tells whether the editor answered `refreshBlock`.
-    Saved {
-        confirmed: bool,
-        values: Vec<FieldValue>,
-    },
-    Failed(RestError),
-}
-
-/// Saves the changed nodes, then asks the editor to re-render the block.
-async fn save(session: Rc<Session>, form: BlockForm, values: Vec<FieldValue>) -> SaveOutcome {
-    let data = updatenodes_data(&form, &values);
-    let ctx = &session.ctx;
-    if let Err(err) = session
-        .client
-        .update_nodes(ctx.page_id, ctx.block_id, &data)
-        .await
-    {
-        return SaveOutcome::Failed(err);
-    }
-    let refreshed =
-        crate::bridge::refresh_block(&*session.bridge, ctx.block_id, REFRESH_TIMEOUT_MS).await;
-    SaveOutcome::Saved {
-        confirmed: !matches!(
-            refreshed,
-            Err(BridgeError::Timeout | BridgeError::Unavailable(_))
-        ),
-        values,
-    }
-}
-
-/// A save: the form as loaded (or last saved) and the values to send.
-type SaveInput = (BlockForm, Vec<FieldValue>);
 
 /// How the editor closes: through the bridge, dropping the kept draft when the user
 /// drops the edits.
@@ -86,8 +53,15 @@ struct Closer {
 pub struct EditorState {
     /// The access allows editing content (A and D do not: read-only view).
     pub can_edit: bool,
-    /// The form with each field's loaded (or last saved) value as `original`.
+    /// The form with each field's loaded (or last saved) value as `original`; new cards
+    /// append their fields (see `core::cards::shape`).
     form: RwSignal<BlockForm>,
+    /// The cards, as the user reshapes them.
+    cards: RwSignal<CardStructure>,
+    /// As loaded, for Discard.
+    loaded_cards: StoredValue<CardStructure>,
+    /// Collapsed cards, as (list, ordinal).
+    collapsed: RwSignal<Vec<(usize, usize)>>,
     /// One signal per field value, parallel to the form's fields.
     values: StoredValue<Vec<RwSignal<FieldValue>>>,
     /// All field values, collected once per edit for everything derived from them.
@@ -107,6 +81,8 @@ pub struct EditorState {
     /// The close question is open.
     pub confirm_close: RwSignal<bool>,
     closer: StoredValue<Closer, LocalStorage>,
+    /// The editor's reactive owner, for the signals of fields added later.
+    owner: StoredValue<Owner>,
 }
 
 impl EditorState {
@@ -124,17 +100,18 @@ impl EditorState {
         if !self.can_edit || !ready {
             return;
         }
-        let (Some(form), Some(values)) = (
+        let (Some(form), Some(cards), Some(values)) = (
             self.form.try_get_untracked(),
+            self.cards.try_get_untracked(),
             self.values
                 .try_with_value(|values| values.iter().map(|v| v.get_untracked()).collect()),
         ) else {
             return;
         };
-        self.save_action.dispatch_local((form, values));
+        self.save_action.dispatch_local((form, cards, values));
     }
 
-    /// Puts every field back to its loaded (or last saved) value.
+    /// Puts every field and card back as loaded (or last saved).
     pub fn discard(self) {
         self.form.with_untracked(|form| {
             self.values.with_value(|values| {
@@ -143,6 +120,7 @@ impl EditorState {
                 }
             })
         });
+        self.cards.set(self.loaded_cards.get_value());
         self.save_action.clear();
     }
 
@@ -202,33 +180,102 @@ impl EditorState {
             findings,
         })
     }
-}
 
-/// The field values as they start: a draft left unsaved last time (slider closed, reload)
-/// comes back, when the access allows editing; the count says how many of its edits did.
-fn starting_values(loaded: &Loaded, draft_key: &str) -> (Vec<FieldValue>, usize) {
-    match browser::stored(draft_key).and_then(|text| codec::decode(&text).ok()) {
-        Some(saved) if loaded.access.can_edit_content() => draft::restore(&loaded.form, &saved),
-        _ => (loaded.form.initial_values(), 0),
+    /// Focuses field `index` (a finding's, a preview click's), opening its card first.
+    pub fn reveal(self, index: usize) {
+        let Some((key, card)) = self.form.with_untracked(|form| {
+            form.fields
+                .get(index)
+                .map(|f| (f.key.clone(), f.card.map(|c| (c.card, c.ordinal))))
+        }) else {
+            return;
+        };
+        if let Some(card) = card {
+            self.collapsed
+                .update(|collapsed| collapsed.retain(|c| *c != card));
+        }
+        // Once the card's fields are shown.
+        request_animation_frame(move || go_to_field(&key));
     }
 }
 
-fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) {
+/// What the editor starts with: a draft left unsaved last time (slider closed, reload)
+/// comes back, when the access allows editing; `applied` says how many of its edits did.
+fn starting_point(loaded: &Loaded, draft_key: &str) -> draft::Restored {
+    let fresh = || draft::Restored {
+        copies: Vec::new(),
+        values: loaded.form.initial_values(),
+        cards: loaded.cards.clone(),
+        applied: 0,
+    };
+    if !loaded.access.can_edit_content() {
+        return fresh();
+    }
+    match browser::stored(draft_key).and_then(|text| codec::decode::<draft::Draft>(&text).ok()) {
+        Some(saved) => draft::restore_shaped(&loaded.form, &loaded.cards, &saved),
+        None => fresh(),
+    }
+}
+
+/// Lists of more than this many cards start collapsed to their labels.
+const EXPANDED_UP_TO: usize = 3;
+
+fn editor_state(
+    session: &Rc<Session>,
+    loaded: &Loaded,
+    reopen: Callback<Reopened>,
+) -> (EditorState, usize) {
     let can_edit = loaded.access.can_edit_content();
     let ctx = &session.ctx;
     let draft_key = draft::storage_key(&ctx.portal.domain, ctx.page_id, ctx.block_id);
-    let (initial, restored) = starting_values(loaded, &draft_key);
-    let form = RwSignal::new(loaded.form.clone());
-    let values = StoredValue::new(initial.into_iter().map(RwSignal::new).collect::<Vec<_>>());
+    let start = starting_point(loaded, &draft_key);
+    let mut grown = loaded.form.clone();
+    grown.fields.extend(start.copies);
+    let field_count = grown.fields.len();
+    let collapsed = RwSignal::new(
+        grown
+            .fields
+            .iter()
+            .filter_map(|f| f.card.map(|c| (c.card, c.ordinal)))
+            .filter(|(list, _)| {
+                start
+                    .cards
+                    .lists
+                    .get(*list)
+                    .is_some_and(|l| l.cards.len() > EXPANDED_UP_TO)
+            })
+            .collect::<Vec<_>>(),
+    );
+    let form = RwSignal::new(grown);
+    let cards = RwSignal::new(start.cards);
+    let values = StoredValue::new(
+        start
+            .values
+            .into_iter()
+            .map(RwSignal::new)
+            .collect::<Vec<_>>(),
+    );
+    // New cards add value signals together with a card change, which this tracks.
     let current = Memo::new(move |_| {
+        cards.track();
         values.with_value(|values| values.iter().map(|v| v.get()).collect::<Vec<_>>())
     });
-    let changes =
-        Memo::new(move |_| current.with(|current| form.with(|form| changed_count(form, current))));
-    let blocked =
-        Memo::new(move |_| current.with(|current| form.with(|form| blocked_count(form, current))));
+    // Per field: it is in the block as reshaped; and the values with removed cards' fields
+    // as loaded (what counts, is checked and is kept).
+    let live = Memo::new(move |_| form.with(|form| cards.with(|cards| live_fields(form, cards))));
+    let live_current = Memo::new(move |_| {
+        form.with(|form| live.with(|live| current.with(|current| live_values(form, live, current))))
+    });
+    let changes = Memo::new(move |_| {
+        form.with(|form| {
+            cards.with(|cards| live_current.with(|values| unsaved_count(form, cards, values)))
+        })
+    });
+    let blocked = Memo::new(move |_| {
+        live_current.with(|current| form.with(|form| blocked_count(form, current)))
+    });
     let natural_sizes = StoredValue::new(
-        (0..loaded.form.fields.len())
+        (0..field_count)
             .map(|_| RwSignal::new(None))
             .collect::<Vec<_>>(),
     );
@@ -239,26 +286,24 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
             natural_sizes: natural_sizes
                 .with_value(|sizes| sizes.iter().map(|size| size.get()).collect()),
         };
-        current.with(|current| form.with(|form| health_check(form, current, &env)))
+        let mut found =
+            live_current.with(|current| form.with(|form| health_check(form, current, &env)));
+        live.with(|live| found.retain(|f| live.get(f.field).copied().unwrap_or(false)));
+        found
     });
     let retrying = RwSignal::new(false);
     session.client.set_retry_notice(Rc::new(move || {
         retrying.try_set(true);
     }));
     let saving_in = session.clone();
-    let save_action = Action::new_local(move |(form_now, snapshot): &SaveInput| {
+    let kept_key = draft_key.clone();
+    let save_action = Action::new_local(move |input: &SaveInput| {
         let session = saving_in.clone();
-        let (form_now, snapshot) = (form_now.clone(), snapshot.clone());
+        let input = input.clone();
+        let key = kept_key.clone();
         async move {
-            let outcome = save(session, form_now, snapshot).await;
-            // A successful save makes the saved values the new baseline.
-            if let SaveOutcome::Saved { values, .. } = &outcome {
-                form.try_update(|form| {
-                    for (field, value) in form.fields.iter_mut().zip(values) {
-                        field.original = value.clone();
-                    }
-                });
-            }
+            let outcome = save::save(session, input).await;
+            after_save(&outcome, form, &key, reopen);
             retrying.try_set(false);
             outcome
         }
@@ -267,7 +312,10 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
     if can_edit {
         let key = draft_key.clone();
         Effect::new(move || {
-            match current.with(|current| form.with(|form| draft::capture(form, current))) {
+            let kept = live_current.with(|current| {
+                form.with(|form| cards.with(|cards| draft::capture_shaped(form, cards, current)))
+            });
+            match kept {
                 Some(draft) => browser::store(&key, &codec::encode(&draft).unwrap_or_default()),
                 None => browser::unstore(&key),
             }
@@ -276,6 +324,9 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
     let state = EditorState {
         can_edit,
         form,
+        cards,
+        loaded_cards: StoredValue::new(loaded.cards.clone()),
+        collapsed,
         values,
         current,
         natural_sizes,
@@ -290,8 +341,45 @@ fn editor_state(session: &Rc<Session>, loaded: &Loaded) -> (EditorState, usize) 
             bridge: session.bridge.clone(),
             draft_key,
         }),
+        owner: StoredValue::new(Owner::current().unwrap_or_default()),
     };
-    (state, restored)
+    (state, start.applied)
+}
+
+/// A successful save makes the saved values the new baseline. Saved cards moved every
+/// key, and a block changed elsewhere must be seen as it is: both load the block again,
+/// keeping (for the latter) only the field edits of the draft.
+fn after_save(
+    outcome: &SaveOutcome,
+    form: RwSignal<BlockForm>,
+    draft_key: &str,
+    reopen: Callback<Reopened>,
+) {
+    match outcome {
+        SaveOutcome::Saved { values, .. } => {
+            form.try_update(|form| {
+                for (field, value) in form.fields.iter_mut().zip(values) {
+                    field.original = value.clone();
+                }
+            });
+        }
+        SaveOutcome::CardsSaved { confirmed } => {
+            browser::unstore(draft_key);
+            reopen.run(Reopened::CardsSaved {
+                confirmed: *confirmed,
+            });
+        }
+        SaveOutcome::ChangedElsewhere => {
+            let kept = browser::stored(draft_key)
+                .and_then(|text| codec::decode::<draft::Draft>(&text).ok());
+            if let Some(mut kept) = kept {
+                kept.cards = None;
+                browser::store(draft_key, &codec::encode(&kept).unwrap_or_default());
+            }
+            reopen.run(Reopened::ChangedElsewhere);
+        }
+        SaveOutcome::Failed(_) => {}
+    }
 }
 
 /// Ctrl/Cmd+S saves, Escape takes back the close question, and leaving the page with
@@ -389,37 +477,50 @@ fn ViewSwitch(show_preview: RwSignal<bool>) -> impl IntoView {
     }
 }
 
+/// Each manifest card selector the form has cards of, with its name.
+fn card_lists(form: &BlockForm) -> Vec<(usize, String)> {
+    let mut lists: Vec<(usize, String)> = Vec::new();
+    for group in &form.groups {
+        let GroupKind::Card { name, .. } = &group.kind else {
+            continue;
+        };
+        let list = group
+            .fields
+            .first()
+            .and_then(|&i| form.fields.get(i))
+            .and_then(|f| f.card)
+            .map(|c| c.card);
+        if let Some(list) = list.filter(|l| !lists.iter().any(|(x, _)| x == l)) {
+            lists.push((list, name.clone()));
+        }
+    }
+    lists
+}
+
 #[component]
-pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
-    let (state, restored) = editor_state(&session, &loaded);
+pub fn Editor(
+    session: Rc<Session>,
+    loaded: Rc<Loaded>,
+    reopen: Callback<Reopened>,
+) -> impl IntoView {
+    let (state, restored) = editor_state(&session, &loaded, reopen);
     listen_to_window(state);
     keep_focus_through_saves(state.saving);
-    let groups = loaded
-        .form
-        .groups
-        .iter()
-        .map(|group| {
-            let members = group
-                .fields
-                .iter()
-                .filter_map(|&index| {
-                    let field = loaded.form.fields.get(index)?.clone();
-                    Some((index, field, state.field(index)?))
-                })
-                .collect::<Vec<_>>();
-            view! { <CardGroup kind=group.kind.clone() members/> }
-        })
+    let own: Vec<usize> = (0..loaded.form.fields.len())
+        .filter(|&i| loaded.form.fields[i].card.is_none())
+        .collect();
+    let block_group = (!own.is_empty()).then(|| view! { <BlockGroup state fields=own/> });
+    let lists = card_lists(&loaded.form)
+        .into_iter()
+        .map(|(list, name)| view! { <CardList state list name/> })
         .collect_view();
     let read_only = loaded.form.read_only.clone();
     let editable = state.can_edit && !loaded.form.fields.is_empty();
     let show_preview = RwSignal::new(false);
-    let keys: Vec<String> = loaded.form.fields.iter().map(|f| f.key.clone()).collect();
     let on_pick = Callback::new(move |index: usize| {
+        // Once the fields are shown again (narrow sliders).
         show_preview.set(false);
-        if let Some(key) = keys.get(index).cloned() {
-            // Once the fields are shown again (narrow sliders).
-            request_animation_frame(move || go_to_field(&key));
-        }
+        state.reveal(index);
     });
     view! {
         <Header session=session.clone() loaded=loaded.clone() findings=state.findings/>
@@ -429,14 +530,16 @@ pub fn Editor(session: Rc<Session>, loaded: Rc<Loaded>) -> impl IntoView {
                 <Notices
                     access=loaded.access
                     restored
+                    reopened=loaded.reopened
                     no_fields=loaded.form.fields.is_empty()
                 />
-                {editable.then(|| view! { <HealthPanel findings=state.findings loaded=loaded.clone()/> })}
+                {editable.then(|| view! { <HealthPanel state/> })}
                 <form class="fields" inert=move || state.saving.get() on:submit=move |event| {
                     event.prevent_default();
                     state.save();
                 }>
-                    {groups}
+                    {block_group}
+                    {lists}
                 </form>
                 {(!read_only.is_empty()).then(|| view! { <ReadOnlyNodes nodes=read_only/> })}
             </div>

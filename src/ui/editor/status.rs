@@ -2,17 +2,35 @@
 
 use leptos::prelude::*;
 
-use super::super::use_lang;
+use super::super::{use_lang, Reopened};
 use super::{EditorState, SaveOutcome};
 use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::core::model::Access;
 use crate::core::rest::RestError;
 use crate::messages;
 
-/// Notices above the form: read-only access, a restored draft, nothing to edit.
+/// Notices above the form: why the block was loaded again, read-only access, a restored
+/// draft, nothing to edit.
 #[component]
-pub fn Notices(access: Access, restored: usize, no_fields: bool) -> impl IntoView {
+pub fn Notices(
+    access: Access,
+    restored: usize,
+    reopened: Option<Reopened>,
+    no_fields: bool,
+) -> impl IntoView {
     let lang = use_lang();
+    let reopened = reopened.map(|why| {
+        let (class, msg) = match why {
+            Reopened::CardsSaved { confirmed: true } => {
+                ("notice notice-ok", Msg::CardsSavedReloaded)
+            }
+            Reopened::CardsSaved { confirmed: false } => {
+                ("notice notice-warning", Msg::CardsSavedUnconfirmed)
+            }
+            Reopened::ChangedElsewhere => ("notice notice-warning", Msg::CardsChangedElsewhere),
+        };
+        view! { <p class=class role="status" id="reopened">{tr(lang, msg)}</p> }
+    });
     let read_only = (!access.can_edit_content()).then(|| {
         let text = trf(lang, Msg::ReadOnlyNotice, &[messages::access(lang, access)]);
         view! { <p class="notice notice-warning" role="note">{text}</p> }
@@ -22,7 +40,7 @@ pub fn Notices(access: Access, restored: usize, no_fields: bool) -> impl IntoVie
         view! { <p class="notice" role="status" id="draft-restored">{text}</p> }
     });
     let empty = no_fields.then(|| view! { <p class="notice">{tr(lang, Msg::NoEditableNodes)}</p> });
-    view! { {read_only} {draft} {empty} }
+    view! { {reopened} {read_only} {draft} {empty} }
 }
 
 /// What the status line says: class, text, and whether it carries the spinner or the

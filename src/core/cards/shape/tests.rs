@@ -183,3 +183,22 @@ fn a_reshaped_draft_comes_back_with_its_new_cards_edits() {
     plain.structure.move_to(0, 0, 1).expect("moved");
     assert!(capture_shaped(&plain.form, &plain.structure, &plain.values).is_some());
 }
+
+#[test]
+fn a_collapsed_card_is_named_by_its_label_as_edited() {
+    let mut e = f06();
+    let t1 = e.title(1);
+    assert!(e.form.fields[t1].card_label);
+    let label = |e: &Editing, ordinal| card_label(&e.form, 0, ordinal, &e.values);
+    assert!(matches!(label(&e, 1), CardLabel::Text(t) if !t.is_empty()));
+    e.values[t1] = FieldValue::Text("<b>Strategy</b>&nbsp; and   more".into());
+    assert_eq!(label(&e, 1), CardLabel::Text("Strategy and more".into()));
+    let new = add_card(&e.form, &mut e.structure, 0).expect("added");
+    let ordinal = e.grow(new);
+    assert_eq!(
+        label(&e, ordinal),
+        CardLabel::None,
+        "a new card has no text yet"
+    );
+    assert_eq!(label(&e, 99), CardLabel::None);
+}
