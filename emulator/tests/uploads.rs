@@ -36,7 +36,7 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
     out.extend_from_slice(&crc32(&body).to_be_bytes());
 }
 
-/// A valid 1×1 RGB PNG (zlib with one stored block).
+/// A valid 1×1 RGB PNG (zlib with one stored block; Chromium decodes it).
 fn tiny_png() -> Vec<u8> {
     let raw = [0u8, 0xE0, 0x40, 0x20]; // filter 0, one pixel
     let mut z = vec![0x78, 0x01, 0x01, 4, 0, !4u8, 0xFF];
@@ -58,13 +58,28 @@ fn tiny_png() -> Vec<u8> {
     png
 }
 
-/// JPEG-shaped bytes: SOI, a JFIF APP0, a baseline SOF0 for 2×1, EOI. The emulator checks
-/// the signature only, as the portal's type check reads the header.
+/// A valid 16×8 grey baseline JPEG (Chromium decodes it): one quantization table, one-code
+/// Huffman tables (DC category 0, AC end-of-block), two all-zero blocks.
 fn tiny_jpeg() -> Vec<u8> {
-    let mut j = vec![0xFF, 0xD8, 0xFF, 0xE0, 0, 16];
-    j.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
-    j.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 2, 1, 1, 0x11, 0]);
-    j.extend_from_slice(&[0xFF, 0xD9]);
+    fn seg(marker: u8, payload: &[u8]) -> Vec<u8> {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&((payload.len() + 2) as u16).to_be_bytes());
+        s.extend_from_slice(payload);
+        s
+    }
+    let mut one_code = vec![0u8; 16];
+    one_code[0] = 1; // one code of length 1
+    one_code.push(0); // its symbol
+    let mut j = vec![0xFF, 0xD8];
+    j.extend(seg(0xE0, b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0"));
+    let mut dqt = vec![0u8];
+    dqt.extend_from_slice(&[1; 64]);
+    j.extend(seg(0xDB, &dqt));
+    j.extend(seg(0xC0, &[8, 0, 8, 0, 16, 1, 1, 0x11, 0]));
+    j.extend(seg(0xC4, &[&[0x00][..], &one_code[..]].concat()));
+    j.extend(seg(0xC4, &[&[0x10][..], &one_code[..]].concat()));
+    j.extend(seg(0xDA, &[1, 1, 0x00, 0, 63, 0]));
+    j.extend_from_slice(&[0x0F, 0xFF, 0xD9]);
     j
 }
 

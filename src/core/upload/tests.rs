@@ -308,6 +308,29 @@ fn the_name_is_not_trusted() {
     assert_eq!(check_image("evil.png", b"<svg/>"), Err(UploadError::Svg));
 }
 
+/// Files Chromium decodes (checked by drawing them on a canvas): a 16×8 grey baseline JPEG
+/// and a 1×1 RGB PNG, as hex.
+const REAL_JPEG: &str = "ffd8ffe000104a46494600010100000100010000ffdb00430001010101010101010101010101010101010101010101010101010101010101010101010101010101010101010101010101010101010101010101010101010101ffc0000b080008001001011100ffc40014000100000000000000000000000000000000ffc40014100100000000000000000000000000000000ffda0008010100003f000fffd9";
+const REAL_PNG: &str = "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000f494441547801010400fbff00e0402003440141a59812e00000000049454e44ae426082";
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .filter_map(|i| u8::from_str_radix(s.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[test]
+fn real_files_pass_every_check() {
+    let j = check_image("grey.jpg", &unhex(REAL_JPEG)).unwrap();
+    assert_eq!(
+        (j.ty, j.header, j.orientation),
+        (ImageType::Jpeg, (16, 8), None)
+    );
+    let p = check_image("dot.png", &unhex(REAL_PNG)).unwrap();
+    assert_eq!((p.ty, p.natural), (ImageType::Png, (1, 1)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // EXIF
 
