@@ -263,6 +263,26 @@ mod tests {
     }
 
     #[test]
+    fn slow_faults_carry_their_delay() {
+        let mut f = Faults::default();
+        f.apply(
+            serde_json::from_str(
+                r#"{"rest":[{"method":"landing.block.uploadfile","kind":"slow"},
+                            {"kind":"slow","delay_ms":999999},{"kind":"drop"}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let m = "landing.block.uploadfile";
+        assert_eq!(
+            f.take_rest_fault_delay(m),
+            Some((FaultKind::Slow, SLOW_DEFAULT_MS))
+        );
+        assert_eq!(f.take_rest_fault_delay(m), Some((FaultKind::Slow, 120_000)));
+        assert_eq!(f.take_rest_fault_delay(m), Some((FaultKind::Drop, 0)));
+    }
+
+    #[test]
     fn bad_patches_are_rejected() {
         let mut f = Faults::default();
         assert!(serde_json::from_str::<FaultsPatch>(r#"{"rest":[{"kind":"nope"}]}"#).is_err());
