@@ -28,7 +28,13 @@ pub enum FaultKind {
     /// For `batch`: the batch runs, but its first command answers 500 INTERNAL_SERVER_ERROR
     /// in `result_error`. Any other method gets a plain 500.
     BatchCommandError,
+    /// The call is held `delay_ms` (default [`SLOW_DEFAULT_MS`]) before its body is read,
+    /// then runs and answers normally: a slow link or portal for one method (an upload).
+    Slow,
 }
+
+/// How long a `slow` fault holds its call when it names no `delay_ms`.
+pub const SLOW_DEFAULT_MS: u64 = 5000;
 
 fn one() -> u32 {
     1
@@ -43,6 +49,9 @@ pub struct RestFault {
     /// How many calls it hits before it is used up.
     #[serde(default = "one")]
     pub times: u32,
+    /// For `slow`: how long the call is held (at most 120 s).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,17 +162,29 @@ impl Faults {
 
     /// Uses up one hit of the first fault that matches `method` (case-insensitive).
     pub fn take_rest_fault(&mut self, method: &str) -> Option<FaultKind> {
+        self.take_rest_fault_delay(method).map(|(kind, _)| kind)
+    }
+
+    /// [`Self::take_rest_fault`] with the delay of a `slow` fault (0 for other kinds).
+    pub fn take_rest_fault_delay(&mut self, method: &str) -> Option<(FaultKind, u64)> {
         let pos = self.rest.iter().position(|f| {
             f.method
                 .as_deref()
                 .is_none_or(|m| m.trim().eq_ignore_ascii_case(method))
         })?;
         let kind = self.rest[pos].kind;
+        let delay = match kind {
+            FaultKind::Slow => self.rest[pos]
+                .delay_ms
+                .unwrap_or(SLOW_DEFAULT_MS)
+                .min(120_000),
+            _ => 0,
+        };
         self.rest[pos].times -= 1;
         if self.rest[pos].times == 0 {
             self.rest.remove(pos);
         }
-        Some(kind)
+        Some((kind, delay))
     }
 }
 
@@ -239,6 +260,26 @@ mod tests {
         assert_eq!(f.take_rest_fault("batch"), Some(FaultKind::Http500));
         assert_eq!(f.take_rest_fault("batch"), Some(FaultKind::Http500));
         assert_eq!(f.take_rest_fault("batch"), None);
+    }
+
+    #[test]
+    fn slow_faults_carry_their_delay() {
+        let mut f = Faults::default();
+        f.apply(
+            serde_json::from_str(
+                r#"{"rest":[{"method":"landing.block.uploadfile","kind":"slow"},
+                            {"kind":"slow","delay_ms":999999},{"kind":"drop"}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let m = "landing.block.uploadfile";
+        assert_eq!(
+            f.take_rest_fault_delay(m),
+            Some((FaultKind::Slow, SLOW_DEFAULT_MS))
+        );
+        assert_eq!(f.take_rest_fault_delay(m), Some((FaultKind::Slow, 120_000)));
+        assert_eq!(f.take_rest_fault_delay(m), Some((FaultKind::Drop, 0)));
     }
 
     #[test]

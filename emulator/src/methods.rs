@@ -69,7 +69,7 @@ fn changed(result: Value) -> Result<Success, ApiError> {
     })
 }
 
-pub const METHODS: [&str; 16] = [
+pub const METHODS: [&str; 17] = [
     "landing.block.getmanifest",
     "landing.block.getcontent",
     "landing.block.getbyid",
@@ -79,6 +79,7 @@ pub const METHODS: [&str; 16] = [
     "landing.block.clonecard",
     "landing.block.removecard",
     "landing.block.updatecards",
+    "landing.block.uploadfile",
     "landing.landing.getlist",
     "landing.repo.bind",
     "landing.repo.unbind",
@@ -152,7 +153,7 @@ pub(crate) fn check_read(store: &Store) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn check_write(store: &Store) -> Result<(), ApiError> {
+pub(crate) fn check_write(store: &Store) -> Result<(), ApiError> {
     if store.access == 'X' || store.access == 'W' {
         Ok(())
     } else {
@@ -546,6 +547,7 @@ pub fn call(store: &mut Store, method: &str, p: &Map<String, Value>) -> Result<S
         "landing.block.updatenodes" => {
             let id = writable_block(store, p, "data")?;
             let data = p.get("data").cloned().unwrap_or(Value::Null);
+            let data = crate::uploads::keep_block_file_ids(store, id, &data);
             edit_block(store, id, |html, m| html_edit::update_nodes(html, m, &data))
         }
         "landing.block.updateattrs" => {
@@ -566,10 +568,12 @@ pub fn call(store: &mut Store, method: &str, p: &Map<String, Value>) -> Result<S
         "landing.block.updatecards" => {
             let id = writable_block(store, p, "data")?;
             let data = p.get("data").cloned().unwrap_or(Value::Null);
+            let data = crate::uploads::keep_card_file_ids(store, id, &data);
             edit_block(store, id, |html, m| {
                 crate::cards::update_cards(html, m, &data)
             })
         }
+        "landing.block.uploadfile" => crate::uploads::upload_file(store, p),
         "landing.landing.getlist" => crate::pages::get_list(store, p),
         "landing.repo.bind" => repo_bind(store, p),
         "landing.repo.unbind" => repo_unbind(store, p),

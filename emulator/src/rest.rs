@@ -13,7 +13,8 @@ use axum::Router;
 use serde_json::{json, Map, Value};
 use std::time::Duration;
 
-const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// Fits a 10 MiB picture in base64 (`uploads::MAX_UPLOAD_BYTES`) with room to spare.
+const BODY_LIMIT: usize = 16 * 1024 * 1024;
 pub const BATCH_MAX: usize = 50;
 
 pub fn router() -> Router<AppState> {
@@ -252,11 +253,15 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
 
-    let fault = app.lock().faults.take_rest_fault(&method);
+    let fault = app.lock().faults.take_rest_fault_delay(&method);
+    if let Some((FaultKind::Slow, delay)) = fault {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
+    let fault = fault.map(|(kind, _)| kind);
     let applied_error = fault == Some(FaultKind::IncorrectAffected);
     let fail_first_command = match fault {
         Some(FaultKind::BatchCommandError) if method == "batch" => true,
-        Some(FaultKind::IncorrectAffected) => false,
+        Some(FaultKind::IncorrectAffected | FaultKind::Slow) => false,
         Some(kind) => return fault_response(&app, &method, kind, ctl).await,
         None => false,
     };
@@ -377,7 +382,7 @@ async fn fault_response(
         FaultKind::Http500 => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
         FaultKind::Http503 => err(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
         FaultKind::Overload => err(503, "OVERLOAD_LIMIT", "The portal is overloaded"),
-        FaultKind::BatchCommandError | FaultKind::IncorrectAffected => {
+        FaultKind::BatchCommandError | FaultKind::IncorrectAffected | FaultKind::Slow => {
             err(500, "INTERNAL_SERVER_ERROR", "Internal server error")
         }
         FaultKind::ExpiredToken => err(

@@ -5,7 +5,7 @@
 use crate::app::{AppState, ConnCtl, Shared};
 use crate::cli::Config;
 use crate::store::{self, AppEntry, Store, StoreOptions};
-use crate::{app_host, control, page, rest};
+use crate::{app_host, control, page, rest, uploads};
 use axum::Router;
 use hyper_util::rt::TokioIo;
 use std::net::SocketAddr;
@@ -52,6 +52,7 @@ pub fn editor_router(shared: AppState) -> Router {
         .merge(page::router())
         .merge(rest::router())
         .merge(control::router())
+        .merge(uploads::router())
         .with_state(shared)
 }
 
@@ -104,6 +105,8 @@ pub async fn start(cfg: Config) -> Result<Running, String> {
         latency_ms: cfg.latency_ms,
         state_file: cfg.state_file.clone(),
     })?;
+    let mut store = store;
+    store.base_url = format!("http://{editor_addr}");
     let shared = Arc::new(Shared {
         store: Mutex::new(store),
         editor_addr,

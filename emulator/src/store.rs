@@ -260,6 +260,11 @@ pub struct Store {
     /// browser makes before a call (the benchmark counts them).
     pub rest_preflights: u64,
     pub faults: Faults,
+    /// `landing.block.uploadfile`'s files (memory only, see `uploads`).
+    pub uploads: crate::uploads::Uploads,
+    /// `http://<editor address>`, put before upload paths so that a `src` works from the
+    /// app's own origin too; empty = relative paths (set by `server::start`).
+    pub base_url: String,
     buckets: HashMap<String, Bucket>,
     opts: StoreOptions,
 }
@@ -307,6 +312,8 @@ impl Store {
             rest_log: Vec::new(),
             rest_preflights: 0,
             faults: Faults::default(),
+            uploads: Default::default(),
+            base_url: String::new(),
             buckets: HashMap::new(),
             opts,
         };
@@ -471,7 +478,7 @@ impl Store {
     }
 
     /// Back to the seed: blocks, access, bindings, install state, app options, logs, faults,
-    /// limits. Tokens survive, so an app that is open keeps working.
+    /// limits, uploaded files. Tokens survive, so an app that is open keeps working.
     pub fn reset(&mut self) {
         self.lid = LID;
         self.blocks = seeded_blocks(&self.opts.seed);
@@ -486,6 +493,7 @@ impl Store {
         self.rest_log.clear();
         self.rest_preflights = 0;
         self.faults = Faults::default();
+        self.uploads.clear();
         self.buckets.clear();
     }
 
@@ -525,6 +533,7 @@ impl Store {
             "is_admin": self.is_admin,
             "app_options": self.app_options,
             "faults": self.faults,
+            "files": self.uploads.to_json(&self.base_url),
         })
     }
 }

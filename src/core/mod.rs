@@ -16,6 +16,7 @@ pub mod preview;
 pub mod protocol;
 pub mod rest;
 pub mod sanitize;
+pub mod upload;
 
 // proptest is a native-only dev-dependency: the wasm test build leaves these out.
 #[cfg(all(test, not(target_arch = "wasm32")))]
