@@ -5,7 +5,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{DomParser, Element, SupportedType};
 
 use crate::core::model::{BlockForm, CardRef, Extracted, Manifest, RawMatch};
-use crate::core::preview::FIELD_ATTR;
+use crate::core::preview::{CARD_ATTR, FIELD_ATTR};
 
 fn all_matches(root: &Element, selector: &str) -> Vec<Element> {
     // A selector the browser rejects matches nothing rather than failing the block.
@@ -80,15 +80,21 @@ pub fn extract(manifest: &Manifest, html: &str) -> Option<Extracted> {
 }
 
 /// The block's HTML for the preview: each field's element marked with its index
-/// ([`FIELD_ATTR`]), and players (`<iframe>`) turned into a plain box the preview paints
-/// with their picture. The caller sanitizes the result.
-pub fn preview_body(form: &BlockForm, html: &str) -> Option<String> {
+/// ([`FIELD_ATTR`]), each card with `list-ordinal` ([`CARD_ATTR`]; `card_selectors` are the
+/// manifest's, in order), and players (`<iframe>`) turned into a plain box the preview
+/// paints with their picture. The caller sanitizes the result.
+pub fn preview_body(form: &BlockForm, card_selectors: &[&str], html: &str) -> Option<String> {
     let parser = DomParser::new().ok()?;
     let document = parser
         .parse_from_string(html, SupportedType::TextHtml)
         .ok()?;
     let body = document.body()?;
     let root: &Element = body.as_ref();
+    for (list, selector) in card_selectors.iter().enumerate() {
+        for (ordinal, card) in all_matches(root, selector).iter().enumerate() {
+            let _ = card.set_attribute(CARD_ATTR, &format!("{list}-{ordinal}"));
+        }
+    }
     for (index, field) in form.fields.iter().enumerate() {
         let Some(element) = all_matches(root, &field.selector)
             .into_iter()

@@ -349,3 +349,76 @@ async fn card_changes_survive_a_reopen() {
     assert!(again.one("#draft-restored").is_some());
     assert_eq!(title_of(&again, 3), "Copied and renamed");
 }
+
+/// The preview's cards, as `list-ordinal` marks in order, and the text of each title.
+fn preview_cards(app: &Mounted) -> Vec<(String, String)> {
+    let Some(doc) = app.one(".preview-frame[aria-busy='false']").and_then(|f| {
+        f.unchecked_into::<web_sys::HtmlIFrameElement>()
+            .content_document()
+    }) else {
+        return Vec::new();
+    };
+    let Ok(cards) = doc.query_selector_all("[data-lbe-card]") else {
+        return Vec::new();
+    };
+    (0..cards.length())
+        .filter_map(|i| cards.item(i))
+        // The frame's nodes belong to its own realm: a checked cast would refuse them.
+        .map(|n| n.unchecked_into::<web_sys::Element>())
+        .map(|c| {
+            let title = c
+                .query_selector(TITLE)
+                .ok()
+                .flatten()
+                .and_then(|t| t.text_content())
+                .unwrap_or_default();
+            (
+                c.get_attribute("data-lbe-card").unwrap_or_default(),
+                title.trim().to_owned(),
+            )
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn the_preview_shows_card_changes() {
+    let (app, _) = open(Vec::new()).await;
+    app.wait_for("the preview's cards", |a| preview_cards(a).len() == 3)
+        .await;
+    app.click(&format!("{} .card-duplicate", card(0)));
+    app.wait_for("a copy", |a| order(a).len() == 4).await;
+    app.type_into(
+        &format!("{} [data-key^='{TITLE}'] textarea", card(3)),
+        "The copy",
+    );
+    app.click(&format!("{} .card-remove", card(1)));
+    app.wait_for("the preview following", |a| {
+        let shown = preview_cards(a);
+        shown.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>() == ["0-0", "0-3", "0-2"]
+            && shown[1].1 == "The copy"
+    })
+    .await;
+    let doc = app
+        .one(".preview-frame")
+        .and_then(|f| {
+            f.unchecked_into::<web_sys::HtmlIFrameElement>()
+                .content_document()
+        })
+        .expect("the frame");
+    assert!(
+        doc.query_selector("[data-lbe-card='0-3'][data-lbe-changed]")
+            .ok()
+            .flatten()
+            .is_some(),
+        "the new card is outlined"
+    );
+    app.click("#discard");
+    app.wait_for("the preview as loaded", |a| {
+        preview_cards(a)
+            .iter()
+            .map(|(m, _)| m.clone())
+            .collect::<Vec<_>>()
+            == ["0-0", "0-1", "0-2"]
+    })
+    .await;
+}

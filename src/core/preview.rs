@@ -10,6 +10,9 @@ use super::sanitize::{escape_attr, escape_text, sanitize, Policy};
 
 /// The attribute that ties a preview element to its field (the field's index).
 pub const FIELD_ATTR: &str = "data-lbe-field";
+/// Marks a card's element in the preview with `list-ordinal`, so that card changes can
+/// be shown by moving, copying and taking out whole cards.
+pub const CARD_ATTR: &str = "data-lbe-card";
 /// Present on elements whose field differs from what was loaded; the preview outlines them.
 pub const CHANGED_ATTR: &str = "data-lbe-changed";
 

@@ -2,6 +2,7 @@
 //! Bitrix24 JS SDK in real Chromium. Run with `cargo test -p e2e -- --test-threads=1`
 //! after `trunk build --release` (see the crate's lib.rs for the environment it reads).
 
+mod cards;
 mod close;
 mod deploy;
 mod faults;

@@ -63,6 +63,35 @@ fn copied_fields(form: &BlockForm, list: usize, from: usize, ordinal: usize) -> 
         .collect()
 }
 
+/// The fields of copy `ordinal` paired with those of card `of` they were copied from, as
+/// (field of `of`, field of the copy): the preview renumbers a cloned card's marks by it.
+pub fn copy_field_pairs(
+    form: &BlockForm,
+    list: usize,
+    of: usize,
+    ordinal: usize,
+) -> Vec<(usize, usize)> {
+    let copies = card_fields(form, list, ordinal);
+    card_fields(form, list, of)
+        .into_iter()
+        .filter_map(|from| {
+            let source = &form.fields[from];
+            // Copies keep their source's order, selector by selector.
+            let nth = card_fields(form, list, of)
+                .into_iter()
+                .take_while(|&i| i != from)
+                .filter(|&i| form.fields[i].selector == source.selector)
+                .count();
+            let to = copies
+                .iter()
+                .copied()
+                .filter(|&i| form.fields[i].selector == source.selector)
+                .nth(nth)?;
+            Some((from, to))
+        })
+        .collect()
+}
+
 /// What an add or a duplicate appends to the form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewCard {

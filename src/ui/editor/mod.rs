@@ -8,6 +8,7 @@ mod cards;
 mod header;
 mod health;
 mod preview;
+mod preview_cards;
 mod reshape;
 mod save;
 mod status;

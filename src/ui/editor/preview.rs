@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};
 
 use super::super::{use_lang, Loaded};
+use super::preview_cards::CardElements;
 use super::EditorState;
 use crate::core::i18n::{tr, Msg};
 use crate::core::model::{BlockForm, FieldValue};
@@ -29,7 +30,13 @@ const DEBOUNCE_MS: u64 = 150;
 
 /// The sanitized document of the block as loaded.
 fn build_document(loaded: &Loaded) -> Option<String> {
-    let body = crate::dom::preview_body(&loaded.form, &loaded.html)?;
+    let selectors: Vec<&str> = loaded
+        .cards
+        .lists
+        .iter()
+        .map(|l| l.selector.as_str())
+        .collect();
+    let body = crate::dom::preview_body(&loaded.form, &selectors, &loaded.html)?;
     Some(preview_document(
         &loaded.stylesheets,
         PREVIEW_CSS,
@@ -122,6 +129,22 @@ pub fn Preview(
             applied.update_value(|applied| bring_up_to_date(&doc, form, &values, applied))
         });
     };
+    // Card changes rebuild the lists at once, then every field is patched again.
+    let card_elements = StoredValue::new_local(CardElements::default());
+    Effect::new(move |was: Option<bool>| {
+        state.cards.track();
+        let now = ready.get();
+        if now && was == Some(true) {
+            state.form.with_untracked(|form| {
+                state.cards.with_untracked(|cards| {
+                    card_elements.update_value(|elements| elements.arrange(form, cards))
+                })
+            });
+            applied.set_value(Vec::new());
+            sync();
+        }
+        now
+    });
     Effect::new(move || {
         state.current.track();
         if !ready.get() {
@@ -154,6 +177,15 @@ pub fn Preview(
             });
         let _ = doc.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
         listener.set_value(Some(on_click));
+        card_elements.set_value(CardElements::find(&doc));
+        // A structure restored from a draft is shown from the start.
+        state.form.with_untracked(|form| {
+            state.cards.with_untracked(|cards| {
+                if cards.is_changed() {
+                    card_elements.update_value(|elements| elements.arrange(form, cards))
+                }
+            })
+        });
         sync();
         ready.set(true);
     };

@@ -202,3 +202,18 @@ fn a_collapsed_card_is_named_by_its_label_as_edited() {
     );
     assert_eq!(label(&e, 99), CardLabel::None);
 }
+
+#[test]
+fn a_copys_fields_pair_with_the_card_it_was_copied_from() {
+    let mut e = f06();
+    let new = duplicate_card(&e.form, &mut e.structure, 0, 1, &e.values).expect("dup");
+    let ordinal = e.grow(new);
+    let pairs = copy_field_pairs(&e.form, 0, 1, ordinal);
+    assert_eq!(pairs.len(), card_fields(&e.form, 0, 1).len());
+    for (from, to) in pairs {
+        assert_eq!(e.form.fields[from].selector, e.form.fields[to].selector);
+        assert_eq!(e.form.fields[from].card.map(|c| c.ordinal), Some(1));
+        assert_eq!(e.form.fields[to].card.map(|c| c.ordinal), Some(ordinal));
+    }
+    assert!(copy_field_pairs(&e.form, 0, 1, 42).is_empty());
+}
