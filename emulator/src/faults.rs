@@ -28,6 +28,9 @@ pub enum FaultKind {
     /// For `batch`: the batch runs, but its first command answers 500 INTERNAL_SERVER_ERROR
     /// in `result_error`. Any other method gets a plain 500.
     BatchCommandError,
+    /// For `batch`: every command but the last runs; the last answers 500 in
+    /// `result_error` (a write half done). Any other method gets a plain 500.
+    BatchLastCommandError,
     /// The call is held `delay_ms` (default [`SLOW_DEFAULT_MS`]) before its body is read,
     /// then runs and answers normally: a slow link or portal for one method (an upload).
     Slow,
@@ -49,6 +52,10 @@ pub struct RestFault {
     /// How many calls it hits before it is used up.
     #[serde(default = "one")]
     pub times: u32,
+    /// How many matching calls it lets through before it hits (the second batch of a
+    /// save, say).
+    #[serde(default)]
+    pub skip: u32,
     /// For `slow`: how long the call is held (at most 120 s).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
@@ -172,6 +179,10 @@ impl Faults {
                 .as_deref()
                 .is_none_or(|m| m.trim().eq_ignore_ascii_case(method))
         })?;
+        if self.rest[pos].skip > 0 {
+            self.rest[pos].skip -= 1;
+            return None;
+        }
         let kind = self.rest[pos].kind;
         let delay = match kind {
             FaultKind::Slow => self.rest[pos]

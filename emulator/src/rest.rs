@@ -125,14 +125,22 @@ pub fn run_batch(
     store: &mut crate::store::Store,
     p: &Map<String, Value>,
 ) -> Result<Success, ApiError> {
-    run_batch_failing(store, p, false)
+    run_batch_failing(store, p, FailCommand::None)
 }
 
-/// [`run_batch`], with the first command answering 500 when `fail_first` (a fault).
+/// Which command of a batch a fault makes answer 500 instead of running.
+#[derive(Clone, Copy, PartialEq)]
+enum FailCommand {
+    None,
+    First,
+    Last,
+}
+
+/// [`run_batch`], with one command answering 500 instead of running (a fault).
 fn run_batch_failing(
     store: &mut crate::store::Store,
     p: &Map<String, Value>,
-    fail_first: bool,
+    fail: FailCommand,
 ) -> Result<Success, ApiError> {
     let cmds: Vec<(String, Value)> = match p.get("cmd") {
         None | Some(Value::Null) => Vec::new(),
@@ -164,10 +172,16 @@ fn run_batch_failing(
     let mut totals = Map::new();
     let mut times = Map::new();
     let mut any_change = false;
+    let last = cmds.len().saturating_sub(1);
     for (i, (key, cmd)) in cmds.into_iter().enumerate() {
         let start = timefmt::now_secs();
+        let failing = match fail {
+            FailCommand::None => false,
+            FailCommand::First => i == 0,
+            FailCommand::Last => i == last,
+        };
         let outcome = match cmd.as_str() {
-            _ if fail_first && i == 0 => Err(ApiError::new(
+            _ if failing => Err(ApiError::new(
                 500,
                 "INTERNAL_SERVER_ERROR",
                 "Internal server error (injected)",
@@ -259,11 +273,12 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
     }
     let fault = fault.map(|(kind, _)| kind);
     let applied_error = fault == Some(FaultKind::IncorrectAffected);
-    let fail_first_command = match fault {
-        Some(FaultKind::BatchCommandError) if method == "batch" => true,
-        Some(FaultKind::IncorrectAffected | FaultKind::Slow) => false,
+    let fail_command = match fault {
+        Some(FaultKind::BatchCommandError) if method == "batch" => FailCommand::First,
+        Some(FaultKind::BatchLastCommandError) if method == "batch" => FailCommand::Last,
+        Some(FaultKind::IncorrectAffected | FaultKind::Slow) => FailCommand::None,
         Some(kind) => return fault_response(&app, &method, kind, ctl).await,
-        None => false,
+        None => FailCommand::None,
     };
 
     let query = req.uri().query().map(str::to_string);
@@ -291,7 +306,7 @@ async fn rest_entry(State(app): State<AppState>, req: Request) -> Response<Body>
             let mut store = app.lock();
             let result = authorize(&mut store, &params).and_then(|()| {
                 if method == "batch" {
-                    run_batch_failing(&mut store, &params, fail_first_command)
+                    run_batch_failing(&mut store, &params, fail_command)
                 } else if method.is_empty() || !methods::METHODS.contains(&method.as_str()) {
                     Err(ApiError::method_not_found())
                 } else {
@@ -382,9 +397,10 @@ async fn fault_response(
         FaultKind::Http500 => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
         FaultKind::Http503 => err(503, "QUERY_LIMIT_EXCEEDED", "Too many requests"),
         FaultKind::Overload => err(503, "OVERLOAD_LIMIT", "The portal is overloaded"),
-        FaultKind::BatchCommandError | FaultKind::IncorrectAffected | FaultKind::Slow => {
-            err(500, "INTERNAL_SERVER_ERROR", "Internal server error")
-        }
+        FaultKind::BatchCommandError
+        | FaultKind::BatchLastCommandError
+        | FaultKind::IncorrectAffected
+        | FaultKind::Slow => err(500, "INTERNAL_SERVER_ERROR", "Internal server error"),
         FaultKind::ExpiredToken => err(
             401,
             "expired_token",

@@ -538,3 +538,35 @@ async fn overload_batch_command_and_frame_reply_faults() {
     assert_eq!(state(a).await["faults"]["init_data"], json!("answer"));
     emu.stop().await;
 }
+
+#[tokio::test]
+async fn a_skipping_fault_hits_a_later_batch_and_fails_its_last_command() {
+    let emu = start().await;
+    let a = emu.editor_addr;
+    let (_, auth, _) = open(a, 101).await;
+    let r = post_json(
+        a,
+        "/_emulator/faults",
+        &json!({"rest": [{"method": "batch", "kind": "batch_last_command_error", "skip": 1}]}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let cmd = json!({"halt": 1, "cmd": {
+        "a": "landing.block.getbyid?block=101&params[edit_mode]=1",
+        "b": "landing.block.getbyid?block=102&params[edit_mode]=1"
+    }});
+    // The first batch is let through whole.
+    let r = rest(a, "batch", &auth, cmd.clone()).await;
+    assert_eq!(r.json()["result"]["result_error"], json!([]));
+    // The second runs its first command; the last answers 500.
+    let v = rest(a, "batch", &auth, cmd.clone()).await.json();
+    assert_eq!(v["result"]["result"]["a"]["id"], json!(101));
+    assert_eq!(
+        v["result"]["result_error"]["b"]["error"],
+        json!("INTERNAL_SERVER_ERROR")
+    );
+    // Used up.
+    let r = rest(a, "batch", &auth, cmd).await;
+    assert_eq!(r.json()["result"]["result_error"], json!([]));
+    emu.stop().await;
+}
