@@ -138,14 +138,20 @@ mod tests {
     fn a_whole_reference_is_the_value_found() {
         assert_eq!(one(json!("$result[page][0][SITE_ID]")), json!("3"));
         assert_eq!(one(json!("$RESULT[page][0][SITE_ID]")), json!("3"));
-        assert_eq!(one(json!("$result[page][0]")), json!({"ID": "42", "SITE_ID": "3"}));
+        assert_eq!(
+            one(json!("$result[page][0]")),
+            json!({"ID": "42", "SITE_ID": "3"})
+        );
         assert_eq!(one(json!({"a": ["$result[n][count]"]})), json!({"a": [5]}));
     }
 
     #[test]
     fn a_missing_key_stops_the_walk_where_it_is() {
         assert_eq!(one(json!("$result[none][0][SITE_ID]")), json!([]));
-        assert_eq!(one(json!("$result[page][0][NOPE]")), json!({"ID": "42", "SITE_ID": "3"}));
+        assert_eq!(
+            one(json!("$result[page][0][NOPE]")),
+            json!({"ID": "42", "SITE_ID": "3"})
+        );
     }
 
     #[test]

@@ -221,12 +221,23 @@ async fn batch_references_read_earlier_results() {
     };
     let r = rest(a, "batch", &auth, cmd(1)).await;
     let v = r.json();
-    assert_eq!(v["result"]["result"]["pages"].as_array().unwrap().len(), 57, "{v}");
-    assert!(!v["result"]["result"]["blocks"].as_array().unwrap().is_empty());
+    assert_eq!(
+        v["result"]["result"]["pages"].as_array().unwrap().len(),
+        57,
+        "{v}"
+    );
+    assert!(!v["result"]["result"]["blocks"]
+        .as_array()
+        .unwrap()
+        .is_empty());
     // A page of the second site lists that site's pages.
     let r = rest(a, "batch", &auth, cmd(60)).await;
     let v = r.json();
-    assert_eq!(v["result"]["result"]["pages"].as_array().unwrap().len(), 7, "{v}");
+    assert_eq!(
+        v["result"]["result"]["pages"].as_array().unwrap().len(),
+        7,
+        "{v}"
+    );
     // A page that is not there: the reference reaches an empty list, which matches nothing.
     let r = rest(a, "batch", &auth, json!({"cmd": {
         "page": "landing.landing.getlist?params[filter][ID]=999",

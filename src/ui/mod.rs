@@ -317,7 +317,10 @@ fn screen_view(screen: Option<Screen>, starter: Starter) -> impl IntoView {
         Screen::LoadFailed(session, error) => {
             EitherOf7::E(view! { <LoadFailed session error starter/> })
         }
-        Screen::Ready(session, loaded) => EitherOf7::F(view! { <editor::Editor session loaded/> }),
+        Screen::Ready(session, loaded) => {
+            fields::provide_link_picks(&session);
+            EitherOf7::F(view! { <editor::Editor session loaded/> })
+        }
         Screen::AppPage(_) | Screen::HandedToSettings => EitherOf7::G(()),
     }
 }
