@@ -13,6 +13,7 @@ use landing_block_editor::client::{HttpResponse, LocalFuture, Transport, Transpo
 use landing_block_editor::core::rest::RequestBody;
 use landing_block_editor::ui::Platform;
 use serde_json::{json, Value};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -246,9 +247,17 @@ async fn picking_a_page_and_a_block_writes_their_hrefs() {
     let (app, _) = open_with("X", vec![site_answer()]).await;
     open_picker(&app, A).await;
     wait_for_rows(&app, A).await;
-    app.type_into(&sel(A, ".link-search"), "ABOUT");
+    let search = sel(A, ".link-search");
+    app.one(&search)
+        .expect("the search box")
+        .unchecked_into::<web_sys::HtmlElement>()
+        .focus()
+        .expect("focus");
+    app.type_into(&search, "ABOUT");
     app.wait_for("the search", |a| a.all(&sel(A, ".pick")).len() == 1)
         .await;
+    // The list follows the search without rebuilding the box the user types in.
+    assert!(focused_is(&app, &search), "the search box lost the focus");
     assert!(app.text(&sel(A, ".pick")).contains("/about-us/"));
     app.click(&sel(A, ".pick[data-href='#landing3']"));
     app.wait_for("the pick", |a| url_of(a, A) == "#landing3")

@@ -63,6 +63,12 @@ fn label_text(lang: Lang, href: &str, lists: Option<&LinkLists>) -> String {
     let (pages, blocks) = lists.map_or((&[][..], &[][..]), |l| (&l.pages[..], &l.blocks[..]));
     let target = LinkTarget::parse(href);
     match target_label(&target, pages, blocks) {
+        TargetLabel::Page { id, title } if title.is_empty() => {
+            trf(lang, Msg::LinkTargetPageId, &[&id.to_string()])
+        }
+        TargetLabel::Block { id, name, .. } if name.is_empty() => {
+            trf(lang, Msg::LinkTargetBlockId, &[&id.to_string()])
+        }
         TargetLabel::Page { title, .. } => trf(lang, Msg::LinkTargetPage, &[&title]),
         TargetLabel::UnknownPage(id) => trf(lang, Msg::LinkTargetPageId, &[&id.to_string()]),
         TargetLabel::Block { name, .. } => trf(lang, Msg::LinkTargetBlock, &[&name]),
@@ -144,6 +150,7 @@ pub fn LinkPicker(
     let open = RwSignal::new(false);
     let button = NodeRef::<Button>::new();
     let panel_id = format!("{id}-picker");
+    let controls = panel_id.clone();
     let label = move || {
         let href = value.with(link_href);
         match picks {
@@ -173,7 +180,6 @@ pub fn LinkPicker(
         }
     };
     let panel = {
-        let panel_id = panel_id.clone();
         move || {
             let picks = picks?;
             open.get().then(|| {
@@ -191,7 +197,7 @@ pub fn LinkPicker(
                 node_ref=button
                 aria-haspopup="dialog"
                 aria-expanded=move || if open.get() { "true" } else { "false" }
-                aria-controls=panel_id
+                aria-controls=move || open.get().then(|| controls.clone())
                 aria-describedby=format!("{id}-target")
                 disabled=read_only || picks.is_none()
                 on:click=toggle
@@ -282,11 +288,13 @@ fn PickerPanel(
     }
 }
 
-/// Loading, failed (with Try again), or the loaded lists through `ready`.
+/// Loading, failed (with Try again), or the loaded lists through `ready`. Only the load's
+/// state re-renders this; what `ready` builds follows the search by itself, so the search
+/// box keeps its focus while the user types.
 fn with_lists<V: IntoView + 'static>(
     lang: Lang,
     picks: LinkPicks,
-    ready: impl Fn(&LinkLists) -> V + Send + Sync + 'static,
+    ready: impl Fn(LinkLists) -> V + Send + Sync + 'static,
 ) -> impl IntoView {
     move || {
         if picks.0.pending().get() {
@@ -295,7 +303,7 @@ fn with_lists<V: IntoView + 'static>(
             });
         }
         picks.0.value().with(|v| match v {
-            Some(Ok(lists)) => EitherOf3::C(ready(lists)),
+            Some(Ok(lists)) => EitherOf3::C(ready(lists.clone())),
             Some(Err(err)) => {
                 let why = messages::rest_error(lang, err);
                 EitherOf3::B(view! {
@@ -404,31 +412,37 @@ fn PageList(
     let lang = use_lang();
     let query = RwSignal::new(String::new());
     let shown = RwSignal::new(LIST_STEP);
+    let search_id = format!("{id}-search-pages");
     with_lists(lang, picks, move |lists| {
-        let q = query.get();
-        let limit = shown.get();
-        let now = current();
-        let found = find_pages(&lists.pages, &q);
-        let rows = found
-            .iter()
-            .take(limit)
-            .filter_map(|p| {
-                let href = LinkTarget::Page(p.id?).to_href();
-                let title = if p.title.is_empty() {
-                    p.code.clone()
-                } else {
-                    p.title.clone()
-                };
-                let note = (!p.active).then(|| tr(lang, Msg::LinkPageHidden));
-                let here = href == now;
-                Some(pick_row(href, title, page_address(p), note, here, pick))
-            })
-            .collect_view();
-        let end = list_end(lang, found.len(), shown, &q, Msg::LinkNoPages);
+        let rows = move || {
+            let q = query.get();
+            let limit = shown.get();
+            let now = current();
+            let found = find_pages(&lists.pages, &q);
+            let rows = found
+                .iter()
+                .take(limit)
+                .filter_map(|p| {
+                    let href = LinkTarget::Page(p.id?).to_href();
+                    let title = if p.title.is_empty() {
+                        p.code.clone()
+                    } else {
+                        p.title.clone()
+                    };
+                    let note = (!p.active).then(|| tr(lang, Msg::LinkPageHidden));
+                    let here = href == now;
+                    Some(pick_row(href, title, page_address(p), note, here, pick))
+                })
+                .collect_view();
+            let end = list_end(lang, found.len(), shown, &q, Msg::LinkNoPages);
+            view! {
+                <ul class="pick-list" aria-label=tr(lang, Msg::LinkPickPage)>{rows}</ul>
+                {end}
+            }
+        };
         view! {
-            <SearchBox label_id=format!("{id}-search-pages") query shown/>
-            <ul class="pick-list" aria-label=tr(lang, Msg::LinkPickPage)>{rows}</ul>
-            {end}
+            <SearchBox label_id=search_id.clone() query shown/>
+            {rows}
         }
     })
 }
@@ -443,30 +457,36 @@ fn BlockList(
     let lang = use_lang();
     let query = RwSignal::new(String::new());
     let shown = RwSignal::new(LIST_STEP);
+    let search_id = format!("{id}-search-blocks");
     with_lists(lang, picks, move |lists| {
-        let q = query.get();
-        let limit = shown.get();
-        let now = current();
-        let found = find_blocks(&lists.blocks, &q);
-        let rows = found
-            .iter()
-            .take(limit)
-            .filter_map(|b| {
-                let href = LinkTarget::Block(b.id?).to_href();
-                let name = if b.name.is_empty() {
-                    b.code.clone()
-                } else {
-                    b.name.clone()
-                };
-                let here = href == now;
-                Some(pick_row(href.clone(), name, href, None, here, pick))
-            })
-            .collect_view();
-        let end = list_end(lang, found.len(), shown, &q, Msg::LinkNoBlocks);
+        let rows = move || {
+            let q = query.get();
+            let limit = shown.get();
+            let now = current();
+            let found = find_blocks(&lists.blocks, &q);
+            let rows = found
+                .iter()
+                .take(limit)
+                .filter_map(|b| {
+                    let href = LinkTarget::Block(b.id?).to_href();
+                    let name = if b.name.is_empty() {
+                        b.code.clone()
+                    } else {
+                        b.name.clone()
+                    };
+                    let here = href == now;
+                    Some(pick_row(href.clone(), name, href, None, here, pick))
+                })
+                .collect_view();
+            let end = list_end(lang, found.len(), shown, &q, Msg::LinkNoBlocks);
+            view! {
+                <ul class="pick-list" aria-label=tr(lang, Msg::LinkPickBlock)>{rows}</ul>
+                {end}
+            }
+        };
         view! {
-            <SearchBox label_id=format!("{id}-search-blocks") query shown/>
-            <ul class="pick-list" aria-label=tr(lang, Msg::LinkPickBlock)>{rows}</ul>
-            {end}
+            <SearchBox label_id=search_id.clone() query shown/>
+            {rows}
         }
     })
 }
