@@ -87,6 +87,31 @@ fn manifest() -> Value {
 const HTML: &str = r##"<section><a class="a-link" href="#landing2">One</a>
     <a class="b-link" href="#block7">Two</a></section>"##;
 
+#[wasm_bindgen_test]
+async fn a_bare_hash_is_no_target_and_opens_on_the_pages() {
+    install_bx24_double(&init_data("links", "LANDING_BLOCK_*").to_string(), true);
+    let html = r##"<section><a class="a-link" href="#">One</a><a class="b-link" href="">Two</a></section>"##;
+    let transport = GatedTransport::new(vec![
+        block_answer(&manifest(), html, "X", &[]),
+        site_answer(),
+    ]);
+    let platform = Platform {
+        bridge: Some(Rc::new(Bx24Bridge) as Rc<dyn Bridge>),
+        transport: transport.clone(),
+        clock: Rc::new(BrowserClock),
+    };
+    let app = mount(platform);
+    app.wait_for("the link fields", |a| a.all(".link-choose").len() == 2)
+        .await;
+    assert_eq!(label_of(&app, A), "No link yet");
+    assert_eq!(label_of(&app, B), "No link yet");
+    open_picker(&app, A).await;
+    assert!(app
+        .one(&sel(A, "[data-tab='page'][aria-pressed='true']"))
+        .is_some());
+    wait_for_rows(&app, A).await;
+}
+
 fn page_row(id: u64, title: &str, code: &str) -> Value {
     json!({"ID": id.to_string(), "TITLE": title, "CODE": code, "SITE_ID": "1", "ACTIVE": "Y",
            "DOMAIN_ID": "1"})

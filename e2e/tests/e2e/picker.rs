@@ -44,6 +44,9 @@ async fn pick_and_save(s: &Session) -> Result<()> {
 
     // A page of the site for the first card's button, found by searching.
     s.click(&in_field(0, ".link-choose")).await?;
+    // The catalogue's `#` is no target yet: the picker opens on the site's pages.
+    s.wait_visible(&in_field(0, "[data-tab='page'][aria-pressed='true']"))
+        .await?;
     s.wait_visible(&in_field(0, ".pick")).await?;
     s.type_into(&in_field(0, ".link-search"), "pric").await?;
     s.click(&in_field(0, ".pick[data-href='#landing2']"))

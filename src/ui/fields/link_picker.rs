@@ -58,10 +58,18 @@ fn link_href(value: &FieldValue) -> String {
     }
 }
 
+/// A bare `#` (the catalogue's placeholder, a link that goes nowhere) counts as no target.
+fn placeholder_as_empty(target: LinkTarget) -> LinkTarget {
+    match target {
+        LinkTarget::Url(url) if url == "#" => LinkTarget::Empty,
+        other => other,
+    }
+}
+
 /// The current target in words: "Page: Prices".
 fn label_text(lang: Lang, href: &str, lists: Option<&LinkLists>) -> String {
     let (pages, blocks) = lists.map_or((&[][..], &[][..]), |l| (&l.pages[..], &l.blocks[..]));
-    let target = LinkTarget::parse(href);
+    let target = placeholder_as_empty(LinkTarget::parse(href));
     match target_label(&target, pages, blocks) {
         TargetLabel::Page { id, title } if title.is_empty() => {
             trf(lang, Msg::LinkTargetPageId, &[&id.to_string()])
@@ -183,7 +191,8 @@ pub fn LinkPicker(
         move || {
             let picks = picks?;
             open.get().then(|| {
-                let tab = Tab::of(&LinkTarget::parse(&value.with_untracked(link_href)));
+                let current = LinkTarget::parse(&value.with_untracked(link_href));
+                let tab = Tab::of(&placeholder_as_empty(current));
                 view! { <PickerPanel id=panel_id.clone() picks tab value pick close/> }
             })
         }
