@@ -187,15 +187,14 @@ pub fn LinkPicker(
             open.set(true);
         }
     };
-    let panel = {
-        move || {
-            let picks = picks?;
-            open.get().then(|| {
-                let current = LinkTarget::parse(&value.with_untracked(link_href));
-                let tab = Tab::of(&placeholder_as_empty(current));
-                view! { <PickerPanel id=panel_id.clone() picks tab value pick close/> }
-            })
-        }
+    // Built afresh on each opening, on the tab of the link's current kind.
+    let panel = move || {
+        let picks = picks?;
+        open.get().then(|| {
+            let current = LinkTarget::parse(&value.with_untracked(link_href));
+            let tab = Tab::of(&placeholder_as_empty(current));
+            view! { <PickerPanel id=panel_id.clone() picks tab value pick close/> }
+        })
     };
     view! {
         <div class="part link-pick">
