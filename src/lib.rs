@@ -12,6 +12,7 @@ pub mod client;
 pub mod codec;
 pub mod core;
 pub mod dom;
+pub mod link_lists;
 pub mod messages;
 pub mod ui;
 

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod app_host;
+pub mod batch_ref;
 pub mod cards;
 pub mod cli;
 pub mod control;

@@ -201,7 +201,8 @@ fn run_batch_failing(
                         "Method is not allowed for batch usage.",
                     ))
                 } else {
-                    methods::call(store, &m, &phpform::parse(q))
+                    let params = crate::batch_ref::resolve(phpform::parse(q), &results);
+                    methods::call(store, &m, &params)
                 }
             }
         };

@@ -205,3 +205,44 @@ async fn faults_hit_the_new_methods() {
     assert_eq!(r.status, 503);
     emu.stop().await;
 }
+
+/// The link picker's batch: the page's site through a `$result` reference, then its pages.
+#[tokio::test]
+async fn batch_references_read_earlier_results() {
+    let emu = start().await;
+    let a = emu.editor_addr;
+    let (_, auth, _) = open(a, 101).await;
+    let cmd = |lid: u64| {
+        json!({"halt": 1, "cmd": {
+            "page": format!("landing.landing.getlist?params[select][]=ID&params[select][]=SITE_ID&params[filter][ID]={lid}"),
+            "pages": "landing.landing.getlist?params[select][]=ID&params[filter][SITE_ID]=%24result%5Bpage%5D%5B0%5D%5BSITE_ID%5D",
+            "blocks": format!("landing.block.getlist?lid={lid}&params[edit_mode]=1"),
+        }})
+    };
+    let r = rest(a, "batch", &auth, cmd(1)).await;
+    let v = r.json();
+    assert_eq!(
+        v["result"]["result"]["pages"].as_array().unwrap().len(),
+        57,
+        "{v}"
+    );
+    assert!(!v["result"]["result"]["blocks"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    // A page of the second site lists that site's pages.
+    let r = rest(a, "batch", &auth, cmd(60)).await;
+    let v = r.json();
+    assert_eq!(
+        v["result"]["result"]["pages"].as_array().unwrap().len(),
+        7,
+        "{v}"
+    );
+    // A page that is not there: the reference reaches an empty list, which matches nothing.
+    let r = rest(a, "batch", &auth, json!({"cmd": {
+        "page": "landing.landing.getlist?params[filter][ID]=999",
+        "pages": "landing.landing.getlist?params[filter][SITE_ID]=%24result%5Bpage%5D%5B0%5D%5BSITE_ID%5D",
+    }})).await;
+    assert_eq!(r.json()["result"]["result"]["pages"], json!([]));
+    emu.stop().await;
+}

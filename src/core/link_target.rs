@@ -326,5 +326,60 @@ pub fn target_label(target: &LinkTarget, pages: &[PageRow], blocks: &[BlockRow])
     }
 }
 
+// ---------------------------------------------------------------------------
+// Searching the lists
+// ---------------------------------------------------------------------------
+
+/// How many rows of a list the picker shows at first and adds with each "Show more".
+pub const LIST_STEP: usize = 50;
+
+/// The words of a search, lowercased; blanks only separate them.
+fn search_terms(query: &str) -> Vec<String> {
+    query.split_whitespace().map(str::to_lowercase).collect()
+}
+
+/// Every term is found (case-insensitively) in one of `fields`.
+fn all_found(terms: &[String], fields: &[&str]) -> bool {
+    let fields: Vec<String> = fields.iter().map(|f| f.to_lowercase()).collect();
+    terms
+        .iter()
+        .all(|t| fields.iter().any(|f| f.contains(t.as_str())))
+}
+
+/// The pages with an id whose title or code holds every word of `query` (all of them for
+/// an empty query), in the order given.
+pub fn find_pages<'a>(pages: &'a [PageRow], query: &str) -> Vec<&'a PageRow> {
+    let terms = search_terms(query);
+    pages
+        .iter()
+        .filter(|p| p.id.is_some() && all_found(&terms, &[&p.title, &p.code]))
+        .collect()
+}
+
+/// The blocks with an id whose name, code or `#block<ID>` holds every word of `query`.
+pub fn find_blocks<'a>(blocks: &'a [BlockRow], query: &str) -> Vec<&'a BlockRow> {
+    let terms = search_terms(query);
+    blocks
+        .iter()
+        .filter(|b| {
+            b.id.is_some_and(|id| {
+                let href = LinkTarget::Block(id).to_href();
+                all_found(&terms, &[&b.name, &b.code, &href])
+            })
+        })
+        .collect()
+}
+
+/// A page's address within its site as the picker shows it: `/code/` (the site's start
+/// page has a code too); empty without a code.
+pub fn page_address(page: &PageRow) -> String {
+    let code = page.code.trim_matches('/');
+    if code.is_empty() {
+        String::new()
+    } else {
+        format!("/{code}/")
+    }
+}
+
 #[cfg(test)]
 mod tests;

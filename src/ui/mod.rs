@@ -341,6 +341,7 @@ fn screen_view(screen: Option<Screen>, starter: Starter) -> impl IntoView {
             EitherOf7::E(view! { <LoadFailed session error starter/> })
         }
         Screen::Ready(session, loaded) => {
+            fields::provide_link_picks(&session);
             let again = StoredValue::new_local(session.clone());
             let reopen = Callback::new(move |why: Reopened| {
                 if let Some(session) = again.try_get_value() {

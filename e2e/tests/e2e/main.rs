@@ -12,6 +12,7 @@ mod health;
 mod install;
 mod lang;
 mod matrix;
+mod picker;
 mod preview;
 mod roundtrip;
 mod sdk;

@@ -1,5 +1,5 @@
 //! The fault matrix: every fault the emulator injects, in each phase (opening the editor,
-//! saving), with what the user sees. Each case checks the message (in German, the user's
+//! saving, loading the link picker's lists), with what the user sees. Each case checks the message (in German, the user's
 //! language here, worded exactly as the app words it), that the app still responds (a retry
 //! works), that a save is written once, and that the edit survives and is saved by the retry.
 //! The table goes to stdout and to `target/e2e-logs/fault-matrix.txt`.
@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 const LANG: Lang = Lang::De;
 const BLOCK: u64 = 103;
 const TITLE: &str = ".landing-block-node-title";
+const BUTTON: &str = ".landing-block-node-button";
 /// Longer than the app's 30 s request timeout plus its 10 s bridge timeouts.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -27,6 +28,8 @@ const PATIENCE: Duration = Duration::from_secs(60);
 enum Phase {
     Open,
     Save,
+    /// The link picker's one batch, when it is first opened.
+    Pick,
 }
 
 impl Phase {
@@ -34,13 +37,14 @@ impl Phase {
         match self {
             Phase::Open => "open",
             Phase::Save => "save",
+            Phase::Pick => "pick",
         }
     }
 
     /// The REST method a fault aimed at this phase hits.
     fn method(self) -> &'static str {
         match self {
-            Phase::Open => "batch",
+            Phase::Open | Phase::Pick => "batch",
             Phase::Save => "landing.block.updatenodes",
         }
     }
@@ -122,7 +126,7 @@ fn faults() -> Vec<Fault> {
         },
         Fault {
             name: "batch with one failing command",
-            setup: |p| (p == Phase::Open).then(|| rest_fault("batch_command_error")(p))?,
+            setup: |p| (p != Phase::Save).then(|| rest_fault("batch_command_error")(p))?,
             expect: says(RestError::InternalServerError),
         },
         Fault {
@@ -162,7 +166,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
     );
     let (mut passed, mut failed, mut lost, mut skipped) = (0, 0, 0, 0);
     for fault in faults() {
-        for phase in [Phase::Open, Phase::Save] {
+        for phase in [Phase::Open, Phase::Save, Phase::Pick] {
             let Some(setup) = (fault.setup)(phase) else {
                 skipped += 1;
                 let _ = writeln!(
@@ -180,6 +184,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
             let run = match phase {
                 Phase::Open => open_case(s, &setup, &fault.expect).await,
                 Phase::Save => save_case(s, &setup, &fault.expect).await,
+                Phase::Pick => pick_case(s, &setup, &fault.expect).await,
             };
             let outcome = match run {
                 Ok(mut o) => {
@@ -364,6 +369,87 @@ async fn save_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcom
     if !s.emu.block_content(BLOCK).await?.contains(&edit) {
         edits_lost += 1;
     }
+    if edits_lost > 0 {
+        return Ok(Outcome {
+            text: format!("the edit {edit:?} was lost"),
+            passed: false,
+            edits_lost,
+            millis: 0,
+        });
+    }
+    Ok(Outcome {
+        text: summary,
+        passed: true,
+        edits_lost,
+        millis: 0,
+    })
+}
+
+/// The link picker's lists fail to load (or recover): the message, Try again, then a page is
+/// picked and saved together with a title typed before the fault, in one write.
+async fn pick_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcome> {
+    reset(s).await?;
+    s.open_editor("?lang=de").await?;
+    s.open_app(BLOCK).await?;
+    let edit = format!("Matrix edit {}", rand_suffix());
+    let area = format!("{} textarea", field_css(TITLE, 0));
+    s.type_into(&area, &edit).await?;
+    let field = field_css(BUTTON, 0);
+    s.emu.set_faults(setup.clone()).await?;
+    s.click(&format!("{field} .link-choose")).await?;
+    let rows = format!("{field} .pick");
+    let failed = format!("{field} .link-failed [role='alert']");
+    let (shown, text) =
+        first_shown(s, "the picker's lists or its error", &[&rows, &failed]).await?;
+    check_language(s).await?;
+    let mut edits_lost = 0;
+    let summary = match expect {
+        Expect::Recovers | Expect::Unconfirmed => {
+            ensure!(shown == rows, "the lists did not load: {text}");
+            "the lists load".to_string()
+        }
+        Expect::Fails(message) => {
+            ensure!(
+                shown == failed && text.contains(message.as_str()),
+                "expected {message:?}, the picker shows ({shown}) {text:?}"
+            );
+            if s.value_of(&area).await? != edit {
+                edits_lost += 1;
+            }
+            s.emu.clear_faults().await?;
+            s.click(&format!("{field} .link-failed button")).await?;
+            s.wait_visible(&rows).await?;
+            format!("message shown, edit kept, Try again loads the lists: {message}")
+        }
+    };
+    s.emu.clear_faults().await?;
+    s.click(&format!("{field} .pick[data-href='#landing2']"))
+        .await?;
+    s.click("#save").await?;
+    let (saved, why) = first_shown(
+        s,
+        "the save's result",
+        &[".status .status-ok", ".status .status-error"],
+    )
+    .await?;
+    ensure!(
+        saved.ends_with("status-ok"),
+        "not saved after the picker: {why}"
+    );
+    let state = s.emu.state().await?;
+    let writes = rest_calls(&state, "landing.block.updatenodes")
+        .into_iter()
+        .filter(|c| rest_status(c) == Some(200) && c.get("error").is_none_or(Value::is_null))
+        .count();
+    ensure!(writes == 1, "{writes} successful writes, want exactly 1");
+    let stored = s.emu.block_content(BLOCK).await?;
+    if !stored.contains(&edit) {
+        edits_lost += 1;
+    }
+    ensure!(
+        stored.contains("href=\"#landing2\""),
+        "the picked page was not stored"
+    );
     if edits_lost > 0 {
         return Ok(Outcome {
             text: format!("the edit {edit:?} was lost"),

@@ -258,3 +258,70 @@ fn labels() {
     );
     assert_eq!(label(""), TargetLabel::Empty);
 }
+
+fn page(id: Option<u64>, title: &str, code: &str) -> PageRow {
+    PageRow {
+        id,
+        title: title.into(),
+        code: code.into(),
+        site_id: Some(1),
+        active: true,
+    }
+}
+
+fn block(id: Option<u64>, name: &str, code: &str) -> BlockRow {
+    BlockRow {
+        id,
+        lid: Some(1),
+        code: code.into(),
+        name: name.into(),
+        active: true,
+    }
+}
+
+#[test]
+fn pages_are_found_by_every_word_in_title_or_code() {
+    let pages = [
+        page(Some(1), "Home", "index"),
+        page(Some(2), "Prices", "prices"),
+        page(Some(3), "Price list 2026", "archive"),
+        page(None, "Prices (broken row)", "x"),
+        page(Some(4), "Über uns", "ueber"),
+    ];
+    let ids =
+        |q: &str| -> Vec<Option<u64>> { find_pages(&pages, q).iter().map(|p| p.id).collect() };
+    assert_eq!(ids(""), vec![Some(1), Some(2), Some(3), Some(4)]);
+    assert_eq!(ids("   "), vec![Some(1), Some(2), Some(3), Some(4)]);
+    assert_eq!(ids("PRICE"), vec![Some(2), Some(3)]);
+    assert_eq!(ids("price 2026"), vec![Some(3)]);
+    assert_eq!(ids("price archive"), vec![Some(3)]);
+    assert_eq!(ids("index"), vec![Some(1)]);
+    assert_eq!(ids("über"), vec![Some(4)]);
+    assert_eq!(ids("ÜBER"), vec![Some(4)]);
+    assert!(ids("nothing").is_empty());
+}
+
+#[test]
+fn blocks_are_found_by_name_code_or_anchor() {
+    let blocks = [
+        block(Some(7), "Contacts form", "33.1.form"),
+        block(Some(8), "", "04.1.text"),
+        block(None, "Contacts (no id)", "x"),
+        block(Some(17), "Cover", "01.big"),
+    ];
+    let ids =
+        |q: &str| -> Vec<Option<u64>> { find_blocks(&blocks, q).iter().map(|b| b.id).collect() };
+    assert_eq!(ids(""), vec![Some(7), Some(8), Some(17)]);
+    assert_eq!(ids("contacts"), vec![Some(7)]);
+    assert_eq!(ids("04.1"), vec![Some(8)]);
+    assert_eq!(ids("#block1"), vec![Some(17)]);
+    assert_eq!(ids("block7"), vec![Some(7)]);
+    assert!(ids("form cover").is_empty());
+}
+
+#[test]
+fn a_page_address_is_its_code_between_slashes() {
+    assert_eq!(page_address(&page(Some(2), "Prices", "prices")), "/prices/");
+    assert_eq!(page_address(&page(Some(2), "Prices", "/a/")), "/a/");
+    assert_eq!(page_address(&page(Some(2), "Prices", "")), "");
+}

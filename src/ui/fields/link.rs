@@ -1,8 +1,10 @@
-//! A link node: its text, its address and whether it opens in a new tab.
+//! A link node: its text, its address (typed, or chosen in the picker) and whether it opens
+//! in a new tab.
 
 use leptos::prelude::*;
 
 use super::super::use_lang;
+use super::link_picker::LinkPicker;
 use super::{FieldState, PartInput};
 use crate::core::i18n::{tr, Msg};
 use crate::core::model::FieldValue;
@@ -45,6 +47,7 @@ pub fn LinkField(id: String, state: FieldState) -> impl IntoView {
             read=link_text write=set_link_text state/>
         <PartInput id=format!("{id}-url") label=Msg::LinkUrl kind="url"
             read=link_href write=set_link_href state/>
+        <LinkPicker id=id.clone() value read_only write=set_link_href/>
         <div class="part part-check">
             <input
                 id=tab_id.clone()

@@ -5,6 +5,7 @@ mod embed;
 mod icon;
 mod image;
 mod link;
+mod link_picker;
 mod text;
 
 use leptos::either::EitherOf6;
@@ -19,6 +20,7 @@ use embed::EmbedField;
 use icon::IconField;
 use image::ImageField;
 use link::LinkField;
+pub use link_picker::provide_link_picks;
 use text::TextField;
 
 /// What a field editor reads and drives.
