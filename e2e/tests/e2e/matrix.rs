@@ -17,6 +17,9 @@ use landing_block_editor::core::rest::RestError;
 use landing_block_editor::messages::rest_error;
 use serde_json::{json, Value};
 
+mod card_save;
+use card_save::cards_case;
+
 const LANG: Lang = Lang::De;
 const BLOCK: u64 = 103;
 const TITLE: &str = ".landing-block-node-title";
@@ -30,6 +33,8 @@ enum Phase {
     Save,
     /// The link picker's one batch, when it is first opened.
     Pick,
+    /// A save that reshaped the cards: the check (a batch), then the write (a batch).
+    Cards,
 }
 
 impl Phase {
@@ -38,13 +43,14 @@ impl Phase {
             Phase::Open => "open",
             Phase::Save => "save",
             Phase::Pick => "pick",
+            Phase::Cards => "cards",
         }
     }
 
     /// The REST method a fault aimed at this phase hits.
     fn method(self) -> &'static str {
         match self {
-            Phase::Open | Phase::Pick => "batch",
+            Phase::Open | Phase::Pick | Phase::Cards => "batch",
             Phase::Save => "landing.block.updatenodes",
         }
     }
@@ -131,8 +137,40 @@ fn faults() -> Vec<Fault> {
         },
         Fault {
             name: "refreshBlock never answered",
-            setup: |p| (p == Phase::Save).then(|| json!({"refresh_block": "ignore"})),
+            setup: |p| {
+                matches!(p, Phase::Save | Phase::Cards).then(|| json!({"refresh_block": "ignore"}))
+            },
             expect: Expect::Unconfirmed,
+        },
+        Fault {
+            name: "card write dropped",
+            setup: |p| {
+                (p == Phase::Cards)
+                    .then(|| json!({"rest": [{"method": "batch", "kind": "drop", "skip": 1}]}))
+            },
+            expect: says(RestError::Transport),
+        },
+        Fault {
+            name: "card write half done (cards, not nodes)",
+            setup: |p| {
+                (p == Phase::Cards).then(|| {
+                    json!({"rest": [{"method": "batch", "kind": "batch_last_command_error", "skip": 1}]})
+                })
+            },
+            expect: says(RestError::InternalServerError),
+        },
+        Fault {
+            name: "card write stored, answered 400",
+            setup: |p| {
+                (p == Phase::Cards).then(|| {
+                    json!({"rest": [{"method": "batch", "kind": "incorrect_affected", "skip": 1}]})
+                })
+            },
+            expect: says(RestError::Portal {
+                code: "INCORRECT_AFFECTED".into(),
+                description: "The changes could not be verified (injected; they were saved)."
+                    .into(),
+            }),
         },
         Fault {
             name: "getInitData never answered",
@@ -166,7 +204,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
     );
     let (mut passed, mut failed, mut lost, mut skipped) = (0, 0, 0, 0);
     for fault in faults() {
-        for phase in [Phase::Open, Phase::Save, Phase::Pick] {
+        for phase in [Phase::Open, Phase::Save, Phase::Pick, Phase::Cards] {
             let Some(setup) = (fault.setup)(phase) else {
                 skipped += 1;
                 let _ = writeln!(
@@ -185,6 +223,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
                 Phase::Open => open_case(s, &setup, &fault.expect).await,
                 Phase::Save => save_case(s, &setup, &fault.expect).await,
                 Phase::Pick => pick_case(s, &setup, &fault.expect).await,
+                Phase::Cards => cards_case(s, &setup, &fault.expect).await,
             };
             let outcome = match run {
                 Ok(mut o) => {
