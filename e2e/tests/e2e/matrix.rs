@@ -188,6 +188,19 @@ struct Outcome {
     millis: u128,
 }
 
+impl Outcome {
+    /// Passed, unless an edit was lost (then `lost` says how).
+    fn judged(summary: String, edits_lost: usize, lost: impl FnOnce() -> String) -> Outcome {
+        let passed = edits_lost == 0;
+        Outcome {
+            text: if passed { summary } else { lost() },
+            passed,
+            edits_lost,
+            millis: 0,
+        }
+    }
+}
+
 #[tokio::test]
 async fn fault_matrix() -> Result<()> {
     let s = Session::start("fault_matrix", EmuOptions::default()).await?;
@@ -333,12 +346,7 @@ async fn open_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcom
             format!("message shown, Try again opens the editor: {message}")
         }
     };
-    Ok(Outcome {
-        text,
-        passed: true,
-        edits_lost: 0,
-        millis: 0,
-    })
+    Ok(Outcome::judged(text, 0, String::new))
 }
 
 async fn save_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcome> {
@@ -408,20 +416,9 @@ async fn save_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcom
     if !s.emu.block_content(BLOCK).await?.contains(&edit) {
         edits_lost += 1;
     }
-    if edits_lost > 0 {
-        return Ok(Outcome {
-            text: format!("the edit {edit:?} was lost"),
-            passed: false,
-            edits_lost,
-            millis: 0,
-        });
-    }
-    Ok(Outcome {
-        text: summary,
-        passed: true,
-        edits_lost,
-        millis: 0,
-    })
+    Ok(Outcome::judged(summary, edits_lost, || {
+        format!("the edit {edit:?} was lost")
+    }))
 }
 
 /// The link picker's lists fail to load (or recover): the message, Try again, then a page is
@@ -489,20 +486,9 @@ async fn pick_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcom
         stored.contains("href=\"#landing2\""),
         "the picked page was not stored"
     );
-    if edits_lost > 0 {
-        return Ok(Outcome {
-            text: format!("the edit {edit:?} was lost"),
-            passed: false,
-            edits_lost,
-            millis: 0,
-        });
-    }
-    Ok(Outcome {
-        text: summary,
-        passed: true,
-        edits_lost,
-        millis: 0,
-    })
+    Ok(Outcome::judged(summary, edits_lost, || {
+        format!("the edit {edit:?} was lost")
+    }))
 }
 
 /// A different title for every case, so a stale value can never pass for a saved one.
