@@ -422,3 +422,39 @@ async fn the_preview_shows_card_changes() {
     })
     .await;
 }
+
+#[wasm_bindgen_test]
+async fn long_card_lists_start_with_only_the_first_card_open() {
+    const COVER: &str =
+        include_str!("../emulator/fixtures/blocks/43.4.cover_with_price_text_button_bgimg.json");
+    install_bx24_double(
+        &init_data("43.4.cover_with_price_text_button_bgimg", "LANDING_BLOCK_*").to_string(),
+        true,
+    );
+    let transport = StubTransport::new(vec![open_answer(COVER, "X")]);
+    let app = mount(platform_with_bx24(transport));
+    app.wait_for("the cards", |a| a.all(".group-card").len() > 3)
+        .await;
+    let cards = app.all(".group-card");
+    let open: Vec<bool> = cards
+        .iter()
+        .map(|c| {
+            c.query_selector(".card-fields[hidden]")
+                .ok()
+                .flatten()
+                .is_none()
+        })
+        .collect();
+    assert!(open[0], "the first card is open");
+    assert!(
+        open[1..].iter().all(|o| !o),
+        "the others are collapsed: {open:?}"
+    );
+    // Each collapsed card still names itself.
+    assert!(cards[1..].iter().all(|c| {
+        c.query_selector(".group-label, .card-thumb")
+            .ok()
+            .flatten()
+            .is_some()
+    }));
+}

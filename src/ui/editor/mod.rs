@@ -218,7 +218,7 @@ fn starting_point(loaded: &Loaded, draft_key: &str) -> draft::Restored {
     }
 }
 
-/// Lists of more than this many cards start collapsed to their labels.
+/// Lists of more than this many cards start collapsed to their labels, but the first.
 const EXPANDED_UP_TO: usize = 3;
 
 fn editor_state(
@@ -233,18 +233,16 @@ fn editor_state(
     let mut grown = loaded.form.clone();
     grown.fields.extend(start.copies);
     let field_count = grown.fields.len();
+    // Long lists start with only their first card open: easy to scan, and the first field
+    // is there to edit.
     let collapsed = RwSignal::new(
-        grown
-            .fields
+        start
+            .cards
+            .lists
             .iter()
-            .filter_map(|f| f.card.map(|c| (c.card, c.ordinal)))
-            .filter(|(list, _)| {
-                start
-                    .cards
-                    .lists
-                    .get(*list)
-                    .is_some_and(|l| l.cards.len() > EXPANDED_UP_TO)
-            })
+            .enumerate()
+            .filter(|(_, l)| l.cards.len() > EXPANDED_UP_TO)
+            .flat_map(|(list, l)| l.cards.iter().skip(1).map(move |c| (list, c.ordinal())))
             .collect::<Vec<_>>(),
     );
     let form = RwSignal::new(grown);
