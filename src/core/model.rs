@@ -962,7 +962,8 @@ pub fn is_changed(field: &Field, current: &FieldValue) -> bool {
 ///   when the link holds markup and the text was not changed; the original
 ///   `data-embed` / `data-url` ride along as `attrs` while `href` is unchanged;
 /// - img → `{src, alt, src2x}` plus the original `url` (image click action),
-///   `id` / `id2x` while the matching URL is unchanged, and the lazy-load keys
+///   `id` / `id2x` while the matching URL is unchanged (or is one this session uploaded,
+///   see [`super::upload::uploaded_id`]), and the lazy-load keys
 ///   for lazy images;
 /// - icon → the class array of [`icon_class_list`];
 /// - embed → `{src, source, preview, ratio}`.
@@ -1017,12 +1018,14 @@ pub fn node_payload(field: &Field, value: &FieldValue) -> Option<NodePayload> {
                     .file_id
                     .parse::<u64>()
                     .ok()
-                    .filter(|_| src == kept.file_src && !src.is_empty()),
+                    .filter(|_| src == kept.file_src && !src.is_empty())
+                    .or_else(|| super::upload::uploaded_id(src)),
                 id2x: kept
                     .file_id2x
                     .parse::<u64>()
                     .ok()
-                    .filter(|_| src2x == kept.file_src2x && !src2x.is_empty()),
+                    .filter(|_| src2x == kept.file_src2x && !src2x.is_empty())
+                    .or_else(|| super::upload::uploaded_id(src2x)),
                 is_lazy: lazy.then_some("Y"),
                 lazy_orig_src: lazy.then(|| src.to_owned()),
                 lazy_orig_src2x: (lazy_2x && kept.background).then(|| src2x.to_owned()),
