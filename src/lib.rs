@@ -13,6 +13,7 @@ pub mod codec;
 pub mod core;
 pub mod dom;
 pub mod messages;
+pub mod picture;
 pub mod ui;
 
 /// The wasm's allocator (a single thread, memory grown as needed): about 2 KiB less gzip
