@@ -12,8 +12,8 @@ use web_sys::{
 
 use crate::core::manifest::Dimensions;
 use crate::core::upload::{
-    check_file_size, check_image, output_type, target_sizes, upload_name, CheckedImage,
-    ImageType, OutputType, UploadError,
+    check_file_size, check_image, output_type, target_sizes, upload_name, CheckedImage, ImageType,
+    OutputType, UploadError,
 };
 
 /// One encoded copy, ready for `landing.block.uploadfile`.

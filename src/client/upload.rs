@@ -163,7 +163,10 @@ mod tests {
             })
         );
         let sent = script.sent.borrow();
-        assert_eq!(sent[0].0, "https://acme.bitrix24.com/rest/landing.block.uploadfile.json");
+        assert_eq!(
+            sent[0].0,
+            "https://acme.bitrix24.com/rest/landing.block.uploadfile.json"
+        );
         assert!(!sent[0].0.contains("old"), "no token in the address");
         assert_eq!(sent[0].1["block"], json!("101"), "form bodies carry text");
         assert_eq!(sent[0].1["picture"], json!(["a.jpg", "YWJj"]));
@@ -173,7 +176,10 @@ mod tests {
     fn an_expired_token_is_refreshed_and_the_upload_sent_again() {
         let (client, script) = setup(vec![
             (401, r#"{"error":"expired_token","error_description":"x"}"#),
-            (200, r#"{"result":{"id":7,"src":"https://cdn.example/b.png"}}"#),
+            (
+                200,
+                r#"{"result":{"id":7,"src":"https://cdn.example/b.png"}}"#,
+            ),
         ]);
         let got = block_on(client.upload_file(101, "b.png".into(), b"png"));
         assert_eq!(got.map(|u| u.id), Ok(7));

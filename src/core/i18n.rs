@@ -699,7 +699,7 @@ fn en(msg: Msg) -> &'static str {
         Msg::UploadNotImage => "The file is not a JPEG, PNG, GIF or WebP picture.",
         Msg::UploadBroken => "The picture is damaged or cut short and cannot be read.",
         Msg::UploadTooLarge => "The file is larger than {0} MiB, the most that can be uploaded.",
-        Msg::UploadTooManyPixels => "The picture is {0}×{1} pixels; at most {2} megapixels can be used.",
+        Msg::UploadTooManyPixels => "The picture is {0} pixels; at most {1} megapixels can be used.",
         Msg::UploadFailed => "The picture could not be uploaded: {0}",
         Msg::UploadTimeout => "The upload took too long. Check the connection and try again.",
         Msg::UploadBadAnswer => "The portal's answer to the upload could not be used.",

@@ -17,11 +17,7 @@ pub fn upload_error_text(lang: Lang, err: &UploadError) -> String {
         UploadError::TooManyPixels { width, height, max } => trf(
             lang,
             Msg::UploadTooManyPixels,
-            &[
-                &width.to_string(),
-                &height.to_string(),
-                &(max / 1_000_000).to_string(),
-            ],
+            &[&format!("{width}×{height}"), &(max / 1_000_000).to_string()],
         ),
         UploadError::BadAnswer(_) | UploadError::UnsafeSrc => {
             tr(lang, Msg::UploadBadAnswer).to_string()

@@ -108,7 +108,11 @@ pub fn ImageField(
 fn carries_files(event: &leptos::ev::DragEvent) -> bool {
     event
         .data_transfer()
-        .map(|t| t.types().iter().any(|k| k.as_string().as_deref() == Some("Files")))
+        .map(|t| {
+            t.types()
+                .iter()
+                .any(|k| k.as_string().as_deref() == Some("Files"))
+        })
         .unwrap_or(false)
 }
 

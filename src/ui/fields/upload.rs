@@ -39,9 +39,15 @@ pub fn provide_upload_target(session: &Rc<Session>) {
 #[derive(Clone, Debug, PartialEq)]
 enum Status {
     Idle,
-    Busy { stage: Stage, needs_2x: bool },
+    Busy {
+        stage: Stage,
+        needs_2x: bool,
+    },
     /// `retry`: the file was fine and the upload may work another time.
-    Failed { text: String, retry: bool },
+    Failed {
+        text: String,
+        retry: bool,
+    },
     Done,
 }
 
@@ -162,7 +168,9 @@ impl Uploader {
             .await
             .map_err(refused)?;
         let needs_2x = prepared.x2.is_some();
-        let x1 = self.send(run, Stage::Sending1x, needs_2x, &prepared.x1).await?;
+        let x1 = self
+            .send(run, Stage::Sending1x, needs_2x, &prepared.x1)
+            .await?;
         let x2 = match &prepared.x2 {
             Some(copy) => Some(self.send(run, Stage::Sending2x, needs_2x, copy).await?),
             None => None,
