@@ -225,7 +225,14 @@ async fn hostile_files_are_refused_in_words_and_nothing_is_sent() {
     // A header that promises a picture, then noise: only the decoder can tell.
     let mut noise = jpeg[..jpeg.len().min(200)].to_vec();
     noise.extend(std::iter::repeat_n(0x5Au8, 400));
+    // A sound PNG header (10×10) over junk: it passes every check, the decoder refuses it.
+    let mut junk_png = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    junk_png.extend(10u32.to_be_bytes());
+    junk_png.extend(10u32.to_be_bytes());
+    junk_png.extend([8, 6, 0, 0, 0, 0x12, 0x34, 0x56, 0x78]);
+    junk_png.extend(std::iter::repeat_n(0xA5u8, 300));
     let cases: Vec<(&str, Vec<u8>, &str, &str)> = vec![
+        ("junk.png", junk_png, "image/png", "damaged or cut short"),
         ("empty.jpg", vec![], "image/jpeg", "The file is empty."),
         (
             "cut.jpg",

@@ -14,3 +14,4 @@ mod matrix;
 mod preview;
 mod roundtrip;
 mod sdk;
+mod upload;
