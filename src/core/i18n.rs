@@ -156,7 +156,6 @@ pub enum Msg {
     UploadTooLarge,
     UploadTooManyPixels,
     UploadFailed,
-    UploadTimeout,
     UploadBadAnswer,
     IconHint,
     EmbedHint,
@@ -266,7 +265,7 @@ pub enum Msg {
 
 impl Msg {
     /// The key of each message in the translation files, in declaration order.
-    pub const NAMES: [&'static str; 176] = [
+    pub const NAMES: [&'static str; 175] = [
         "Loading",
         "NotInFrameTitle",
         "NotInFrameBody",
@@ -339,7 +338,6 @@ impl Msg {
         "UploadTooLarge",
         "UploadTooManyPixels",
         "UploadFailed",
-        "UploadTimeout",
         "UploadBadAnswer",
         "IconHint",
         "EmbedHint",
@@ -446,7 +444,7 @@ impl Msg {
     ];
 
     /// Every variant once, in declaration order (checked by a test).
-    pub const ALL: [Msg; 176] = [
+    pub const ALL: [Msg; 175] = [
         Msg::Loading,
         Msg::NotInFrameTitle,
         Msg::NotInFrameBody,
@@ -519,7 +517,6 @@ impl Msg {
         Msg::UploadTooLarge,
         Msg::UploadTooManyPixels,
         Msg::UploadFailed,
-        Msg::UploadTimeout,
         Msg::UploadBadAnswer,
         Msg::IconHint,
         Msg::EmbedHint,
@@ -701,7 +698,6 @@ fn en(msg: Msg) -> &'static str {
         Msg::UploadTooLarge => "The file is larger than {0} MiB, the most that can be uploaded.",
         Msg::UploadTooManyPixels => "The picture is {0} pixels; at most {1} megapixels can be used.",
         Msg::UploadFailed => "The picture could not be uploaded: {0}",
-        Msg::UploadTimeout => "The upload took too long. Check the connection and try again.",
         Msg::UploadBadAnswer => "The portal's answer to the upload could not be used.",
         Msg::IconHint => "Space-separated CSS classes, for example “fa fa-star”.",
         Msg::EmbedHint => "A YouTube or Vimeo page address, or an embed address.",
@@ -1059,7 +1055,6 @@ mod tests {
             UploadTooLarge,
             UploadTooManyPixels,
             UploadFailed,
-            UploadTimeout,
             UploadBadAnswer,
             IconHint,
             EmbedHint,

@@ -1,5 +1,5 @@
 //! The fault matrix: every fault the emulator injects, in each phase (opening the editor,
-//! saving), with what the user sees. Each case checks the message (in German, the user's
+//! saving, uploading a picture), with what the user sees. Each case checks the message (in German, the user's
 //! language here, worded exactly as the app words it), that the app still responds (a retry
 //! works), that a save is written once, and that the edit survives and is saved by the retry.
 //! The table goes to stdout and to `target/e2e-logs/fault-matrix.txt`.
@@ -20,6 +20,7 @@ use serde_json::{json, Value};
 const LANG: Lang = Lang::De;
 const BLOCK: u64 = 103;
 const TITLE: &str = ".landing-block-node-title";
+const IMAGE: &str = ".landing-block-node-img";
 /// Longer than the app's 30 s request timeout plus its 10 s bridge timeouts.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -27,6 +28,8 @@ const PATIENCE: Duration = Duration::from_secs(60);
 enum Phase {
     Open,
     Save,
+    /// A picture chosen in the image field, then the block saved with it.
+    Upload,
 }
 
 impl Phase {
@@ -34,6 +37,7 @@ impl Phase {
         match self {
             Phase::Open => "open",
             Phase::Save => "save",
+            Phase::Upload => "upload",
         }
     }
 
@@ -42,6 +46,7 @@ impl Phase {
         match self {
             Phase::Open => "batch",
             Phase::Save => "landing.block.updatenodes",
+            Phase::Upload => "landing.block.uploadfile",
         }
     }
 }
@@ -65,6 +70,10 @@ struct Fault {
 
 fn rest_fault(kind: &'static str) -> impl Fn(Phase) -> Option<Value> {
     move |phase| Some(json!({"rest": [{"method": phase.method(), "kind": kind}]}))
+}
+
+fn slow_upload(delay_ms: u64) -> Value {
+    json!({"rest": [{"method": Phase::Upload.method(), "kind": "slow", "delay_ms": delay_ms}]})
 }
 
 fn faults() -> Vec<Fault> {
@@ -126,6 +135,16 @@ fn faults() -> Vec<Fault> {
             expect: says(RestError::InternalServerError),
         },
         Fault {
+            name: "slow upload 5 s",
+            setup: |p| (p == Phase::Upload).then(|| slow_upload(5000)),
+            expect: Expect::Recovers,
+        },
+        Fault {
+            name: "slow upload 35 s (past the timeout)",
+            setup: |p| (p == Phase::Upload).then(|| slow_upload(35000)),
+            expect: says(RestError::Timeout),
+        },
+        Fault {
             name: "refreshBlock never answered",
             setup: |p| (p == Phase::Save).then(|| json!({"refresh_block": "ignore"})),
             expect: Expect::Unconfirmed,
@@ -162,7 +181,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
     );
     let (mut passed, mut failed, mut lost, mut skipped) = (0, 0, 0, 0);
     for fault in faults() {
-        for phase in [Phase::Open, Phase::Save] {
+        for phase in [Phase::Open, Phase::Save, Phase::Upload] {
             let Some(setup) = (fault.setup)(phase) else {
                 skipped += 1;
                 let _ = writeln!(
@@ -180,6 +199,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
             let run = match phase {
                 Phase::Open => open_case(s, &setup, &fault.expect).await,
                 Phase::Save => save_case(s, &setup, &fault.expect).await,
+                Phase::Upload => upload_case(s, &setup, &fault.expect).await,
             };
             let outcome = match run {
                 Ok(mut o) => {
@@ -375,6 +395,73 @@ async fn save_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcom
     Ok(Outcome {
         text: summary,
         passed: true,
+        edits_lost,
+        millis: 0,
+    })
+}
+
+/// A picture uploaded under the fault (the title edited first, to see that it survives),
+/// a failed upload tried again once the fault is gone, then the block saved: the title and
+/// the picture must both be stored.
+async fn upload_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcome> {
+    reset(s).await?;
+    s.open_editor("?lang=de").await?;
+    s.open_app(BLOCK).await?;
+    let edit = format!("Matrix edit {}", rand_suffix());
+    let area = format!("{} textarea", field_css(TITLE, 0));
+    s.type_into(&area, &edit).await?;
+    s.emu.set_faults(setup.clone()).await?;
+    let field = field_css(IMAGE, 0);
+    // Smaller than the slot (height 1080): one upload serves 1x and 2x.
+    super::upload::pick_generated(s, &field, (600, 400), "image/jpeg", "matrix.jpg").await?;
+    let (done, failed) = (
+        format!("{field} .upload-done"),
+        format!("{field} .upload-error"),
+    );
+    let (shown, text) = first_shown(s, "the upload's result", &[&done, &failed]).await?;
+    check_language(s).await?;
+    let mut edits_lost = 0;
+    let summary = match expect {
+        Expect::Recovers => {
+            ensure!(shown == done, "not uploaded: {text}");
+            "uploaded without the user noticing more than a wait".to_string()
+        }
+        Expect::Unconfirmed => e2e::fail!("no upload fault leaves a save unconfirmed"),
+        Expect::Fails(message) => {
+            ensure!(
+                shown == failed && text.contains(message.as_str()),
+                "expected {message:?}, the app shows ({shown}) {text:?}"
+            );
+            if s.value_of(&area).await? != edit {
+                edits_lost += 1;
+            }
+            s.emu.clear_faults().await?;
+            s.click(&format!("{field} .upload-retry")).await?;
+            first_shown(s, "the retried upload", &[&done]).await?;
+            format!("message shown, edit kept, Try again uploads: {message}")
+        }
+    };
+    s.emu.clear_faults().await?;
+    let src = s.value_of(&format!("{field} input[id$='-src']")).await?;
+    s.click("#save").await?;
+    let (saved, why) = first_shown(
+        s,
+        "the save's result",
+        &[".status .status-ok", ".status .status-error"],
+    )
+    .await?;
+    ensure!(saved.ends_with("status-ok"), "not saved: {why}");
+    let stored = s.emu.block_content(BLOCK).await?;
+    if !stored.contains(&edit) || !stored.contains(&src) {
+        edits_lost += 1;
+    }
+    Ok(Outcome {
+        text: if edits_lost > 0 {
+            format!("the edit {edit:?} or the picture {src} was lost")
+        } else {
+            summary
+        },
+        passed: edits_lost == 0,
         edits_lost,
         millis: 0,
     })

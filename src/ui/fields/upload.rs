@@ -17,7 +17,6 @@ use crate::client::UploadFailure;
 use crate::core::i18n::{tr, trf, Lang, Msg};
 use crate::core::manifest::Dimensions;
 use crate::core::model::FieldValue;
-use crate::core::rest::RestError;
 use crate::core::upload::{
     max_file_mib, remember_upload, upload_error_text, Stage, UploadError, Uploaded,
 };
@@ -216,7 +215,8 @@ impl Uploader {
 
 fn failure_text(lang: Lang, failure: &UploadFailure) -> String {
     match failure {
-        UploadFailure::Rest(RestError::Timeout) => tr(lang, Msg::UploadTimeout).to_string(),
+        // A timeout, a dropped connection, a refusal: the client's words for it (the same
+        // as a save's), after saying that the picture is not uploaded.
         UploadFailure::Rest(err) => trf(lang, Msg::UploadFailed, &[&rest_error(lang, err)]),
         UploadFailure::Answer(err) => upload_error_text(lang, err),
     }
