@@ -2346,6 +2346,25 @@ pub(crate) mod tests {
                 .and_then(|v| v.as_object().map(|o| o.contains_key("id"))),
             Some(false)
         );
+        // A picture this session uploaded carries its files' ids, at exactly their URLs.
+        crate::core::upload::remember_upload("https://p/upload/5.jpg", 5);
+        crate::core::upload::remember_upload("https://p/upload/5@2x.jpg", 6);
+        let uploaded = FieldValue::Img {
+            src: "https://p/upload/5.jpg".into(),
+            alt: "Cat".into(),
+            src2x: "https://p/upload/5@2x.jpg".into(),
+        };
+        let payload = node_payload(field, &uploaded);
+        let ids = |p: &Option<Value>, k: &str| p.as_ref().and_then(|v| v.get(k).cloned());
+        assert_eq!(ids(&payload, "id"), Some(json!(5)));
+        assert_eq!(ids(&payload, "id2x"), Some(json!(6)));
+        let typed = FieldValue::Img {
+            src: "https://p/upload/5.jpg?typed".into(),
+            alt: "Cat".into(),
+            src2x: String::new(),
+        };
+        let payload = node_payload(field, &typed);
+        assert_eq!((ids(&payload, "id"), ids(&payload, "id2x")), (None, None));
         // Whitespace around URLs is not a change.
         let spaced = FieldValue::Img {
             src: " https://a/1.jpg".into(),
