@@ -13,7 +13,7 @@ use web_sys::{
 use crate::core::manifest::Dimensions;
 use crate::core::upload::{
     check_file_size, check_image, output_type, target_sizes, upload_name, CheckedImage, ImageType,
-    OutputType, UploadError,
+    OutputType, TargetSizes, UploadError,
 };
 
 /// One encoded copy, ready for `landing.block.uploadfile`.
@@ -61,19 +61,26 @@ pub async fn prepare(
         _ => checked.natural,
     };
     let sizes = target_sizes(natural, dimensions);
-    let out = output_type(checked.ty);
-    let x1 = encode_copy(&bitmap, sizes.x1, out, name, 1).await;
+    let copies = encode_copies(&bitmap, sizes, output_type(checked.ty), name).await;
+    // The decoded pixels are released at once, not when the collector gets to them.
+    bitmap.close();
+    let (x1, x2) = copies?;
+    Ok(Prepared { checked, x1, x2 })
+}
+
+async fn encode_copies(
+    bitmap: &ImageBitmap,
+    sizes: TargetSizes,
+    out: OutputType,
+    name: &str,
+) -> Result<(Copy, Option<Copy>), UploadError> {
+    let x1 = encode_copy(bitmap, sizes.x1, out, name, 1).await?;
     let x2 = if sizes.needs_2x() {
-        Some(encode_copy(&bitmap, sizes.x2, out, name, 2).await)
+        Some(encode_copy(bitmap, sizes.x2, out, name, 2).await?)
     } else {
         None
     };
-    bitmap.close();
-    Ok(Prepared {
-        checked,
-        x1: x1?,
-        x2: x2.transpose()?,
-    })
+    Ok((x1, x2))
 }
 
 /// Decodes with the EXIF orientation applied (`imageOrientation: "from-image"`); a
