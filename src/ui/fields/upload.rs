@@ -252,6 +252,9 @@ pub fn UploadControls(id: String, uploader: Uploader) -> impl IntoView {
     let hint = trf(lang, Msg::UploadHint, &[&max_file_mib().to_string()]);
     view! {
         <div class="upload">
+            // The input is hidden behind the button, and so is its label; both name the same
+            // action, so the input has its name wherever it is reached.
+            <label for=format!("{id}-file") hidden=true>{tr(lang, Msg::UploadChoose)}</label>
             <input
                 id=format!("{id}-file")
                 class="upload-input"
