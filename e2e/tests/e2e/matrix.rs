@@ -176,7 +176,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "{:<38} {:<5} {:<6} {:>6} {:>5}  outcome",
+        "{:<38} {:<6} {:<6} {:>6} {:>5}  outcome",
         "fault", "phase", "result", "ms", "lost"
     );
     let (mut passed, mut failed, mut lost, mut skipped) = (0, 0, 0, 0);
@@ -186,7 +186,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
                 skipped += 1;
                 let _ = writeln!(
                     table,
-                    "{:<38} {:<5} {:<6} {:>6} {:>5}  cannot happen in this phase",
+                    "{:<38} {:<6} {:<6} {:>6} {:>5}  cannot happen in this phase",
                     fault.name,
                     phase.name(),
                     "n/a",
@@ -221,7 +221,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
             lost += outcome.edits_lost;
             let _ = writeln!(
                 table,
-                "{:<38} {:<5} {:<6} {:>6} {:>5}  {}",
+                "{:<38} {:<6} {:<6} {:>6} {:>5}  {}",
                 fault.name,
                 phase.name(),
                 if outcome.passed { "pass" } else { "FAIL" },
