@@ -36,6 +36,15 @@ export async function size_of_base64(text) {
   const bitmap = await createImageBitmap(new Blob([bytes]));
   return [bitmap.width, bitmap.height];
 }
+export function drop_or_paste(target, blob, name, kind) {
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([blob], name, { type: blob.type }));
+  const event = kind === "paste"
+    ? new ClipboardEvent("paste", { clipboardData: transfer, bubbles: true, cancelable: true })
+    : new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true });
+  target.dispatchEvent(event);
+  return event.defaultPrevented;
+}
 export function pick(input, blob, name) {
   const file = new File([blob], name, { type: blob.type });
   const transfer = new DataTransfer();
@@ -51,6 +60,7 @@ extern "C" {
     fn blob_bytes(blob: &Blob) -> js_sys::Promise;
     fn size_of_base64(text: &str) -> js_sys::Promise;
     fn pick(input: &web_sys::Element, blob: &Blob, name: &str);
+    fn drop_or_paste(target: &web_sys::Element, blob: &Blob, name: &str, kind: &str) -> bool;
 }
 
 async fn picture(w: u32, h: u32, mime: &str) -> Blob {
@@ -340,4 +350,45 @@ async fn a_cancelled_or_overtaken_upload_is_applied_nowhere() {
     landing_block_editor::browser::sleep(600).await;
     assert_eq!(src_value(&app), typed);
     assert!(app.one(".upload-done").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_picture_dropped_on_the_field_or_pasted_into_it_is_uploaded() {
+    let (app, transport) = open(
+        json!({"width": 100, "height": 100}),
+        vec![uploaded(5010, "dropped.png"), uploaded(5011, "image.png")],
+    )
+    .await;
+    let small = picture(60, 40, "image/png").await;
+    let field = app
+        .one(&format!("[data-key='{KEY}'] .image-field"))
+        .expect("the image field");
+    assert!(
+        drop_or_paste(&field, &small, "dropped.png", "drop"),
+        "the drop is taken"
+    );
+    app.wait_for("the dropped upload", |a| {
+        src_value(a).ends_with("/5010/dropped.png")
+    })
+    .await;
+    // Pasted into the address input: the picture, not its name, is what the user meant.
+    let input = app
+        .one(&format!("[data-key='{KEY}'] input[type=url]"))
+        .expect("the address input");
+    assert!(
+        drop_or_paste(&input, &small, "image.png", "paste"),
+        "the paste is taken"
+    );
+    app.wait_for("the pasted upload", |a| {
+        src_value(a).ends_with("/5011/image.png")
+    })
+    .await;
+    let sent = uploads(&transport);
+    assert_eq!(sent.len(), 2, "one upload each: 60×40 fits the slot");
+    assert_eq!(sent[0]["picture"][0], "dropped.png");
+    assert_eq!(sent[1]["picture"][0], "image.png");
+    assert_eq!(
+        decoded_size(sent[1]["picture"][1].as_str().unwrap_or("")).await,
+        (60, 40)
+    );
 }
