@@ -7,7 +7,6 @@ use std::rc::Rc;
 
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, DataTransfer};
 
@@ -50,45 +49,33 @@ enum Status {
     Done,
 }
 
-/// One field's uploads. Every handle in it is `Copy`, so the view's handlers share it.
+/// One picked file, as the upload action runs it.
+#[derive(Clone)]
+struct Job {
+    run: u32,
+    name: String,
+    blob: Blob,
+    /// The field's value when the file was picked.
+    before: FieldValue,
+}
+
+/// One field's uploads: the action that runs them and the state they share. Every handle in
+/// it is `Copy`, so the view's handlers share it.
 #[derive(Clone, Copy)]
 pub struct Uploader {
-    state: FieldState,
-    dimensions: Dimensions,
-    lang: Lang,
-    target: Option<UploadTarget>,
-    status: RwSignal<Status>,
-    /// Bumped by every start and cancel: a job whose number is no longer current is void.
-    run: StoredValue<u32>,
-    last: StoredValue<Option<(String, Blob)>, LocalStorage>,
+    uploads: Uploads,
+    action: Action<Job, ()>,
 }
 
 impl Uploader {
     pub fn new(state: FieldState, dimensions: Dimensions) -> Uploader {
-        let uploader = Uploader {
-            state,
-            dimensions,
-            lang: use_lang(),
-            target: use_context::<UploadTarget>(),
-            status: RwSignal::new(Status::Idle),
-            run: StoredValue::new(0),
-            last: StoredValue::new_local(None),
-        };
-        // Any other change of the value while an upload runs (typing, Discard, a card
-        // change) voids it: the user has moved on. The job itself sets `Done` before it
-        // writes the value, so its own write does not count.
-        let value = state.value;
-        Effect::new(move |_| {
-            value.track();
-            if matches!(uploader.status.get_untracked(), Status::Busy { .. }) {
-                uploader.cancel();
-            }
-        });
-        uploader
+        let uploads = Uploads::new(state, dimensions);
+        let action = Action::new_local(move |job: &Job| uploads.run_job(job.clone()));
+        Uploader { uploads, action }
     }
 
     fn enabled(self) -> bool {
-        !self.state.read_only && self.target.is_some()
+        self.uploads.enabled()
     }
 
     /// Starts on the first file of a list (a dialog's, a drop's, a paste's); `true` when
@@ -104,46 +91,118 @@ impl Uploader {
     }
 
     pub fn start(self, name: String, blob: Blob) {
-        if !self.enabled() {
-            return;
+        if let Some(job) = self.uploads.begin(name, blob) {
+            self.action.dispatch_local(job);
         }
-        let Some(run) = self.run.try_update_value(|n| {
+    }
+
+    pub fn cancel(self) {
+        self.uploads.cancel();
+    }
+
+    fn retry(self) {
+        if let Some(Some((name, blob))) = self.uploads.last.try_get_value() {
+            self.start(name, blob);
+        }
+    }
+}
+
+/// The state an upload reads and writes, apart from the action that runs it.
+#[derive(Clone, Copy)]
+struct Uploads {
+    state: FieldState,
+    dimensions: Dimensions,
+    lang: Lang,
+    target: Option<UploadTarget>,
+    status: RwSignal<Status>,
+    /// Bumped by every start and cancel: a job whose number is no longer current is void.
+    run: StoredValue<u32>,
+    last: StoredValue<Option<(String, Blob)>, LocalStorage>,
+}
+
+impl Uploads {
+    fn new(state: FieldState, dimensions: Dimensions) -> Uploads {
+        let uploads = Uploads {
+            state,
+            dimensions,
+            lang: use_lang(),
+            target: use_context::<UploadTarget>(),
+            status: RwSignal::new(Status::Idle),
+            run: StoredValue::new(0),
+            last: StoredValue::new_local(None),
+        };
+        // Any other change of the value while an upload runs (typing, Discard, a card
+        // change) voids it: the user has moved on. The job itself sets `Done` before it
+        // writes the value, so its own write does not count.
+        let value = state.value;
+        Effect::new(move |_| {
+            value.track();
+            if matches!(uploads.status.get_untracked(), Status::Busy { .. }) {
+                uploads.cancel();
+            }
+        });
+        uploads
+    }
+
+    fn enabled(self) -> bool {
+        !self.state.read_only && self.target.is_some()
+    }
+
+    /// Makes `name` the current upload (voiding any other) and shows it as started.
+    fn begin(self, name: String, blob: Blob) -> Option<Job> {
+        if !self.enabled() {
+            return None;
+        }
+        let run = self.run.try_update_value(|n| {
             *n += 1;
             *n
-        }) else {
-            return;
-        };
+        })?;
         self.last.set_value(Some((name.clone(), blob.clone())));
         self.status.set(Status::Busy {
             stage: Stage::Preparing,
             needs_2x: true,
         });
-        let before = self.state.value.get_untracked();
-        spawn_local(async move {
-            let outcome = self.job(run, &name, &blob).await;
-            if !self.current(run) {
+        Some(Job {
+            run,
+            name,
+            blob,
+            before: self.state.value.get_untracked(),
+        })
+    }
+
+    /// The upload itself; what it finds is applied only while it is still the current one
+    /// and the field still holds what it held when the file was picked.
+    async fn run_job(self, job: Job) {
+        let Job {
+            run,
+            name,
+            blob,
+            before,
+        } = job;
+        let outcome = self.job(run, &name, &blob).await;
+        if !self.current(run) {
+            return;
+        }
+        let (x1, x2) = match outcome {
+            Ok(uploaded) => uploaded,
+            Err(failure) => {
+                self.status.try_set(failure);
                 return;
             }
-            match outcome {
-                Ok((x1, x2)) => {
-                    if self.state.value.try_get_untracked().as_ref() != Some(&before) {
-                        self.status.try_set(Status::Idle);
-                        return;
-                    }
-                    remember_upload(&x1.src, x1.id);
-                    let x2 = x2.unwrap_or_else(|| x1.clone());
-                    remember_upload(&x2.src, x2.id);
-                    self.status.try_set(Status::Done);
-                    self.state.value.try_update(|v| {
-                        if let FieldValue::Img { src, src2x, .. } = v {
-                            *src = x1.src;
-                            *src2x = x2.src;
-                        }
-                    });
-                }
-                Err(failure) => {
-                    self.status.try_set(failure);
-                }
+        };
+        if self.state.value.try_get_untracked().as_ref() != Some(&before) {
+            self.status.try_set(Status::Idle);
+            return;
+        }
+        remember_upload(&x1.src, x1.id);
+        // A picture no larger than its slot was uploaded once: it serves both densities.
+        let x2 = x2.unwrap_or_else(|| x1.clone());
+        remember_upload(&x2.src, x2.id);
+        self.status.try_set(Status::Done);
+        self.state.value.try_update(|v| {
+            if let FieldValue::Img { src, src2x, .. } = v {
+                *src = x1.src;
+                *src2x = x2.src;
             }
         });
     }
@@ -201,15 +260,9 @@ impl Uploader {
             })
     }
 
-    pub fn cancel(self) {
+    fn cancel(self) {
         self.run.try_update_value(|n| *n += 1);
         self.status.try_set(Status::Idle);
-    }
-
-    fn retry(self) {
-        if let Some(Some((name, blob))) = self.last.try_get_value() {
-            self.start(name, blob);
-        }
     }
 }
 
@@ -234,7 +287,7 @@ pub fn dragged_files(transfer: Option<DataTransfer>) -> Option<web_sys::FileList
 pub fn UploadControls(id: String, uploader: Uploader) -> impl IntoView {
     let lang = use_lang();
     let input = NodeRef::<Input>::new();
-    let status = uploader.status;
+    let status = uploader.uploads.status;
     let busy = move || matches!(status.get(), Status::Busy { .. });
     let choose = move |_| {
         if let Some(input) = input.get() {
@@ -283,7 +336,7 @@ pub fn UploadControls(id: String, uploader: Uploader) -> impl IntoView {
 #[component]
 fn UploadStatus(uploader: Uploader) -> impl IntoView {
     let lang = use_lang();
-    let status = uploader.status;
+    let status = uploader.uploads.status;
     move || match status.get() {
         Status::Idle => None,
         Status::Busy { stage, needs_2x } => {
