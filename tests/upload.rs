@@ -314,6 +314,13 @@ async fn a_failed_upload_says_so_and_is_tried_again() {
         src_value(&app),
         "https://portal.example.com/upload/landing/5003/a.png"
     );
+    // Another address typed: the note about the upload goes with the picture.
+    app.type_into(
+        &format!("[data-key='{KEY}'] input[type=url]"),
+        "https://example.com/other.png",
+    );
+    app.wait_for("the note to go", |a| a.one(".upload-done").is_none())
+        .await;
 }
 
 #[wasm_bindgen_test]

@@ -46,7 +46,10 @@ enum Status {
         text: String,
         retry: bool,
     },
-    Done,
+    /// Uploaded to `src`, which the field now shows.
+    Done {
+        src: String,
+    },
 }
 
 /// One picked file, as the upload action runs it.
@@ -133,12 +136,17 @@ impl Uploads {
         };
         // Any other change of the value while an upload runs (typing, Discard, a card
         // change) voids it: the user has moved on. The job itself sets `Done` before it
-        // writes the value, so its own write does not count.
+        // writes the value, so its own write does not count; once the field shows another
+        // picture, the note about the upload goes.
         let value = state.value;
         Effect::new(move |_| {
             value.track();
-            if matches!(uploads.status.get_untracked(), Status::Busy { .. }) {
-                uploads.cancel();
+            match uploads.status.get_untracked() {
+                Status::Busy { .. } => uploads.cancel(),
+                Status::Done { src } if !value.with_untracked(|v| shows(v, &src)) => {
+                    uploads.status.set(Status::Idle)
+                }
+                _ => {}
             }
         });
         uploads
@@ -198,7 +206,9 @@ impl Uploads {
         // A picture no larger than its slot was uploaded once: it serves both densities.
         let x2 = x2.unwrap_or_else(|| x1.clone());
         remember_upload(&x2.src, x2.id);
-        self.status.try_set(Status::Done);
+        self.status.try_set(Status::Done {
+            src: x1.src.clone(),
+        });
         self.state.value.try_update(|v| {
             if let FieldValue::Img { src, src2x, .. } = v {
                 *src = x1.src;
@@ -264,6 +274,10 @@ impl Uploads {
         self.run.try_update_value(|n| *n += 1);
         self.status.try_set(Status::Idle);
     }
+}
+
+fn shows(value: &FieldValue, picture: &str) -> bool {
+    matches!(value, FieldValue::Img { src, .. } if src == picture)
 }
 
 fn failure_text(lang: Lang, failure: &UploadFailure) -> String {
@@ -370,7 +384,7 @@ fn UploadStatus(uploader: Uploader) -> impl IntoView {
             }
             .into_any(),
         ),
-        Status::Done => Some(
+        Status::Done { .. } => Some(
             view! { <p class="upload-done" role="status">{tr(lang, Msg::UploadDone)}</p> }
                 .into_any(),
         ),
