@@ -128,6 +128,9 @@ struct UnbindParams<'a> {
     handler: &'a str,
 }
 
+mod upload;
+pub use upload::UploadFailure;
+
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// What came back over HTTP, whatever the status.

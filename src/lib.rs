@@ -14,6 +14,7 @@ pub mod core;
 pub mod dom;
 pub mod link_lists;
 pub mod messages;
+pub mod picture;
 pub mod ui;
 
 /// The wasm's allocator (a single thread, memory grown as needed): about 2 KiB less gzip

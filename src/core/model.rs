@@ -962,7 +962,8 @@ pub fn is_changed(field: &Field, current: &FieldValue) -> bool {
 ///   when the link holds markup and the text was not changed; the original
 ///   `data-embed` / `data-url` ride along as `attrs` while `href` is unchanged;
 /// - img → `{src, alt, src2x}` plus the original `url` (image click action),
-///   `id` / `id2x` while the matching URL is unchanged, and the lazy-load keys
+///   `id` / `id2x` while the matching URL is unchanged (or is one this session uploaded,
+///   see [`super::upload::uploaded_id`]), and the lazy-load keys
 ///   for lazy images;
 /// - icon → the class array of [`icon_class_list`];
 /// - embed → `{src, source, preview, ratio}`.
@@ -1017,12 +1018,14 @@ pub fn node_payload(field: &Field, value: &FieldValue) -> Option<NodePayload> {
                     .file_id
                     .parse::<u64>()
                     .ok()
-                    .filter(|_| src == kept.file_src && !src.is_empty()),
+                    .filter(|_| src == kept.file_src && !src.is_empty())
+                    .or_else(|| super::upload::uploaded_id(src)),
                 id2x: kept
                     .file_id2x
                     .parse::<u64>()
                     .ok()
-                    .filter(|_| src2x == kept.file_src2x && !src2x.is_empty()),
+                    .filter(|_| src2x == kept.file_src2x && !src2x.is_empty())
+                    .or_else(|| super::upload::uploaded_id(src2x)),
                 is_lazy: lazy.then_some("Y"),
                 lazy_orig_src: lazy.then(|| src.to_owned()),
                 lazy_orig_src2x: (lazy_2x && kept.background).then(|| src2x.to_owned()),
@@ -2343,6 +2346,25 @@ pub(crate) mod tests {
                 .and_then(|v| v.as_object().map(|o| o.contains_key("id"))),
             Some(false)
         );
+        // A picture this session uploaded carries its files' ids, at exactly their URLs.
+        crate::core::upload::remember_upload("https://p/upload/5.jpg", 5);
+        crate::core::upload::remember_upload("https://p/upload/5@2x.jpg", 6);
+        let uploaded = FieldValue::Img {
+            src: "https://p/upload/5.jpg".into(),
+            alt: "Cat".into(),
+            src2x: "https://p/upload/5@2x.jpg".into(),
+        };
+        let payload = node_payload(field, &uploaded);
+        let ids = |p: &Option<Value>, k: &str| p.as_ref().and_then(|v| v.get(k).cloned());
+        assert_eq!(ids(&payload, "id"), Some(json!(5)));
+        assert_eq!(ids(&payload, "id2x"), Some(json!(6)));
+        let typed = FieldValue::Img {
+            src: "https://p/upload/5.jpg?typed".into(),
+            alt: "Cat".into(),
+            src2x: String::new(),
+        };
+        let payload = node_payload(field, &typed);
+        assert_eq!((ids(&payload, "id"), ids(&payload, "id2x")), (None, None));
         // Whitespace around URLs is not a change.
         let spaced = FieldValue::Img {
             src: " https://a/1.jpg".into(),

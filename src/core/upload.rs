@@ -9,12 +9,16 @@ use std::fmt;
 use super::manifest::Dimensions;
 
 mod call;
+mod ids;
 mod jpeg;
+mod text;
 
 pub use call::{
     absolute_src, encode_base64, validate_answer, UploadAnswer, UploadParams, Uploaded,
 };
+pub use ids::{remember_upload, uploaded_id};
 pub use jpeg::exif_orientation;
+pub use text::{max_file_mib, upload_error_text, Stage};
 
 /// The largest file taken (checked on the file's size, before it is read). The portal's
 /// landing upload sets no limit of its own (`Manager::savePicture` checks the image with a

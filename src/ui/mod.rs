@@ -351,6 +351,7 @@ fn screen_view(screen: Option<Screen>, starter: Starter) -> impl IntoView {
                     }));
                 }
             });
+            fields::provide_upload_target(&session);
             EitherOf7::F(view! { <editor::Editor session loaded reopen/> })
         }
         Screen::AppPage(_) | Screen::HandedToSettings => EitherOf7::G(()),

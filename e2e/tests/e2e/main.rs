@@ -16,3 +16,4 @@ mod picker;
 mod preview;
 mod roundtrip;
 mod sdk;
+mod upload;

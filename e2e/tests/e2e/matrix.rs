@@ -1,5 +1,6 @@
 //! The fault matrix: every fault the emulator injects, in each phase (opening the editor,
-//! saving, loading the link picker's lists), with what the user sees. Each case checks the message (in German, the user's
+//! saving, loading the link picker's lists, saving reshaped cards, uploading a picture), with
+//! what the user sees. Each case checks the message (in German, the user's
 //! language here, worded exactly as the app words it), that the app still responds (a retry
 //! works), that a save is written once, and that the edit survives and is saved by the retry.
 //! The table goes to stdout and to `target/e2e-logs/fault-matrix.txt`.
@@ -24,6 +25,7 @@ const LANG: Lang = Lang::De;
 const BLOCK: u64 = 103;
 const TITLE: &str = ".landing-block-node-title";
 const BUTTON: &str = ".landing-block-node-button";
+const IMAGE: &str = ".landing-block-node-img";
 /// Longer than the app's 30 s request timeout plus its 10 s bridge timeouts.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -35,6 +37,8 @@ enum Phase {
     Pick,
     /// A save that reshaped the cards: the check (a batch), then the write (a batch).
     Cards,
+    /// A picture chosen in the image field, then the block saved with it.
+    Upload,
 }
 
 impl Phase {
@@ -44,6 +48,7 @@ impl Phase {
             Phase::Save => "save",
             Phase::Pick => "pick",
             Phase::Cards => "cards",
+            Phase::Upload => "upload",
         }
     }
 
@@ -52,6 +57,7 @@ impl Phase {
         match self {
             Phase::Open | Phase::Pick | Phase::Cards => "batch",
             Phase::Save => "landing.block.updatenodes",
+            Phase::Upload => "landing.block.uploadfile",
         }
     }
 }
@@ -75,6 +81,10 @@ struct Fault {
 
 fn rest_fault(kind: &'static str) -> impl Fn(Phase) -> Option<Value> {
     move |phase| Some(json!({"rest": [{"method": phase.method(), "kind": kind}]}))
+}
+
+fn slow_upload(delay_ms: u64) -> Value {
+    json!({"rest": [{"method": Phase::Upload.method(), "kind": "slow", "delay_ms": delay_ms}]})
 }
 
 fn faults() -> Vec<Fault> {
@@ -132,8 +142,21 @@ fn faults() -> Vec<Fault> {
         },
         Fault {
             name: "batch with one failing command",
-            setup: |p| (p != Phase::Save).then(|| rest_fault("batch_command_error")(p))?,
+            setup: |p| {
+                matches!(p, Phase::Open | Phase::Pick | Phase::Cards)
+                    .then(|| rest_fault("batch_command_error")(p))?
+            },
             expect: says(RestError::InternalServerError),
+        },
+        Fault {
+            name: "slow upload 5 s",
+            setup: |p| (p == Phase::Upload).then(|| slow_upload(5000)),
+            expect: Expect::Recovers,
+        },
+        Fault {
+            name: "slow upload 35 s (past the timeout)",
+            setup: |p| (p == Phase::Upload).then(|| slow_upload(35000)),
+            expect: says(RestError::Timeout),
         },
         Fault {
             name: "refreshBlock never answered",
@@ -212,17 +235,23 @@ async fn matrix_body(s: &Session) -> Result<()> {
     let mut table = String::new();
     let _ = writeln!(
         table,
-        "{:<38} {:<5} {:<6} {:>6} {:>5}  outcome",
+        "{:<38} {:<6} {:<6} {:>6} {:>5}  outcome",
         "fault", "phase", "result", "ms", "lost"
     );
     let (mut passed, mut failed, mut lost, mut skipped) = (0, 0, 0, 0);
     for fault in faults() {
-        for phase in [Phase::Open, Phase::Save, Phase::Pick, Phase::Cards] {
+        for phase in [
+            Phase::Open,
+            Phase::Save,
+            Phase::Pick,
+            Phase::Cards,
+            Phase::Upload,
+        ] {
             let Some(setup) = (fault.setup)(phase) else {
                 skipped += 1;
                 let _ = writeln!(
                     table,
-                    "{:<38} {:<5} {:<6} {:>6} {:>5}  cannot happen in this phase",
+                    "{:<38} {:<6} {:<6} {:>6} {:>5}  cannot happen in this phase",
                     fault.name,
                     phase.name(),
                     "n/a",
@@ -237,6 +266,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
                 Phase::Save => save_case(s, &setup, &fault.expect).await,
                 Phase::Pick => pick_case(s, &setup, &fault.expect).await,
                 Phase::Cards => cards_case(s, &setup, &fault.expect).await,
+                Phase::Upload => upload_case(s, &setup, &fault.expect).await,
             };
             let outcome = match run {
                 Ok(mut o) => {
@@ -258,7 +288,7 @@ async fn matrix_body(s: &Session) -> Result<()> {
             lost += outcome.edits_lost;
             let _ = writeln!(
                 table,
-                "{:<38} {:<5} {:<6} {:>6} {:>5}  {}",
+                "{:<38} {:<6} {:<6} {:>6} {:>5}  {}",
                 fault.name,
                 phase.name(),
                 if outcome.passed { "pass" } else { "FAIL" },
@@ -489,6 +519,73 @@ async fn pick_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcom
     Ok(Outcome::judged(summary, edits_lost, || {
         format!("the edit {edit:?} was lost")
     }))
+}
+
+/// A picture uploaded under the fault (the title edited first, to see that it survives),
+/// a failed upload tried again once the fault is gone, then the block saved: the title and
+/// the picture must both be stored.
+async fn upload_case(s: &Session, setup: &Value, expect: &Expect) -> Result<Outcome> {
+    reset(s).await?;
+    s.open_editor("?lang=de").await?;
+    s.open_app(BLOCK).await?;
+    let edit = format!("Matrix edit {}", rand_suffix());
+    let area = format!("{} textarea", field_css(TITLE, 0));
+    s.type_into(&area, &edit).await?;
+    s.emu.set_faults(setup.clone()).await?;
+    let field = field_css(IMAGE, 0);
+    // Smaller than the slot (height 1080): one upload serves 1x and 2x.
+    super::upload::pick_generated(s, &field, (600, 400), "image/jpeg", "matrix.jpg").await?;
+    let (done, failed) = (
+        format!("{field} .upload-done"),
+        format!("{field} .upload-error"),
+    );
+    let (shown, text) = first_shown(s, "the upload's result", &[&done, &failed]).await?;
+    check_language(s).await?;
+    let mut edits_lost = 0;
+    let summary = match expect {
+        Expect::Recovers => {
+            ensure!(shown == done, "not uploaded: {text}");
+            "uploaded without the user noticing more than a wait".to_string()
+        }
+        Expect::Unconfirmed => e2e::fail!("no upload fault leaves a save unconfirmed"),
+        Expect::Fails(message) => {
+            ensure!(
+                shown == failed && text.contains(message.as_str()),
+                "expected {message:?}, the app shows ({shown}) {text:?}"
+            );
+            if s.value_of(&area).await? != edit {
+                edits_lost += 1;
+            }
+            s.emu.clear_faults().await?;
+            s.click(&format!("{field} .upload-retry")).await?;
+            first_shown(s, "the retried upload", &[&done]).await?;
+            format!("message shown, edit kept, Try again uploads: {message}")
+        }
+    };
+    s.emu.clear_faults().await?;
+    let src = s.value_of(&format!("{field} input[id$='-src']")).await?;
+    s.click("#save").await?;
+    let (saved, why) = first_shown(
+        s,
+        "the save's result",
+        &[".status .status-ok", ".status .status-error"],
+    )
+    .await?;
+    ensure!(saved.ends_with("status-ok"), "not saved: {why}");
+    let stored = s.emu.block_content(BLOCK).await?;
+    if !stored.contains(&edit) || !stored.contains(&src) {
+        edits_lost += 1;
+    }
+    Ok(Outcome {
+        text: if edits_lost > 0 {
+            format!("the edit {edit:?} or the picture {src} was lost")
+        } else {
+            summary
+        },
+        passed: edits_lost == 0,
+        edits_lost,
+        millis: 0,
+    })
 }
 
 /// A different title for every case, so a stale value can never pass for a saved one.

@@ -3,8 +3,10 @@
 use leptos::prelude::*;
 
 use super::super::use_lang;
+use super::upload::{dragged_files, pasted_files, UploadControls, Uploader};
 use super::{FieldState, PartInput};
 use crate::core::i18n::{trf, Msg};
+use crate::core::manifest::Dimensions;
 use crate::core::model::FieldValue;
 
 /// Only web addresses are previewed; anything else (data:, javascript:) is not loaded.
@@ -54,19 +56,44 @@ fn set_image_src2x(value: &mut FieldValue, new: String) {
 
 /// `name` is the field's, for the preview's alternative text. `background`: the image is
 /// a CSS background, which has no alternative text: the portal saves none for it, so no
-/// input is offered (a typed one would be silently lost).
+/// input is offered (a typed one would be silently lost). `dimensions`: the node's slot,
+/// which an uploaded picture is resized to.
 #[component]
-pub fn ImageField(id: String, state: FieldState, name: String, background: bool) -> impl IntoView {
+pub fn ImageField(
+    id: String,
+    state: FieldState,
+    name: String,
+    background: bool,
+    dimensions: Dimensions,
+) -> impl IntoView {
     let alt_input = (!background).then(|| {
         view! {
             <PartInput id=format!("{id}-alt") label=Msg::ImageAlt kind="text"
                 read=image_alt write=set_image_alt state/>
         }
     });
+    let uploader = Uploader::new(state, dimensions);
+    // Only a drag that carries files is taken; text dragged into an input stays the input's.
+    let over = move |event: leptos::ev::DragEvent| {
+        if dragged_files(event.data_transfer()).is_some() || carries_files(&event) {
+            event.prevent_default();
+        }
+    };
+    let drop = move |event: leptos::ev::DragEvent| {
+        if uploader.start_first(dragged_files(event.data_transfer())) {
+            event.prevent_default();
+        }
+    };
+    let paste = move |event: leptos::ev::ClipboardEvent| {
+        if uploader.start_first(pasted_files(&event)) {
+            event.prevent_default();
+        }
+    };
     view! {
-        <div class="image-field">
+        <div class="image-field" on:dragover=over on:drop=drop on:paste=paste>
             <Preview state name/>
             <div class="image-parts">
+                <UploadControls id=id.clone() uploader/>
                 <PartInput id=format!("{id}-src") label=Msg::ImageUrl kind="url"
                     read=image_src write=set_image_src state/>
                 {alt_input}
@@ -75,6 +102,18 @@ pub fn ImageField(id: String, state: FieldState, name: String, background: bool)
             </div>
         </div>
     }
+}
+
+/// During `dragover` the files themselves are hidden; their kind ("Files") is not.
+fn carries_files(event: &leptos::ev::DragEvent) -> bool {
+    event
+        .data_transfer()
+        .map(|t| {
+            t.types()
+                .iter()
+                .any(|k| k.as_string().as_deref() == Some("Files"))
+        })
+        .unwrap_or(false)
 }
 
 /// The image as its address shows it, while that is a web address.

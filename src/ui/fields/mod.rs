@@ -7,6 +7,7 @@ mod image;
 mod link;
 mod link_picker;
 mod text;
+mod upload;
 
 use leptos::either::EitherOf6;
 use leptos::prelude::*;
@@ -22,6 +23,7 @@ use image::ImageField;
 use link::LinkField;
 pub use link_picker::provide_link_picks;
 use text::TextField;
+pub use upload::provide_upload_target;
 
 /// What a field editor reads and drives.
 #[derive(Clone, Copy)]
@@ -73,7 +75,10 @@ pub fn FieldEditor(index: usize, field: Field, state: FieldState) -> impl IntoVi
         NodeKind::Link => EitherOf6::B(view! { <LinkField id=id.clone() state/> }),
         NodeKind::Img => {
             let background = field.preserved.background;
-            EitherOf6::C(view! { <ImageField id=id.clone() state name=name.clone() background/> })
+            let dimensions = field.dimensions;
+            EitherOf6::C(view! {
+                <ImageField id=id.clone() state name=name.clone() background dimensions/>
+            })
         }
         NodeKind::Icon => EitherOf6::D(view! { <IconField id=id.clone() state/> }),
         NodeKind::Embed => EitherOf6::E(view! { <EmbedField id=id.clone() state/> }),
