@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cards::{shape, CardStructure};
 use super::model::{BlockForm, Field, FieldValue};
+use super::upload::{remember_upload, uploads_among};
 
 /// Stored as JSON (`{"edits": [{"key", "original", "value"}]}`); text that does not read
 /// as one is no draft.
@@ -25,6 +26,20 @@ pub struct Draft {
     /// [`shape::copy_key`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cards: Option<CardStructure>,
+    /// The file ids of pictures uploaded for the edits, as (src, id): a save after a reload
+    /// still tells the portal the files are the block's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub uploads: Vec<(String, u64)>,
+}
+
+impl Draft {
+    /// Every picture address the edits hold.
+    fn picture_srcs(&self) -> impl Iterator<Item = &str> {
+        self.edits.iter().flat_map(|edit| match &edit.value {
+            FieldValue::Img { src, src2x, .. } => vec![src.as_str(), src2x.as_str()],
+            _ => Vec::new(),
+        })
+    }
 }
 
 /// Where a block's draft is stored: one per portal, page and block.
@@ -45,7 +60,11 @@ pub fn capture(form: &BlockForm, current: &[FieldValue]) -> Option<Draft> {
             value: value.clone(),
         })
         .collect();
-    (!edits.is_empty()).then_some(Draft { edits, cards: None })
+    (!edits.is_empty()).then_some(Draft {
+        edits,
+        cards: None,
+        uploads: Vec::new(),
+    })
 }
 
 /// [`capture`] of a reshaped form: `live` are [`shape::live_values`], so edits of removed
@@ -56,13 +75,16 @@ pub fn capture_shaped(
     live: &[FieldValue],
 ) -> Option<Draft> {
     let cards = structure.is_changed().then(|| structure.clone());
-    match (capture(form, live), cards) {
-        (None, None) => None,
-        (edits, cards) => Some(Draft {
+    let mut draft = match (capture(form, live), cards) {
+        (None, None) => return None,
+        (edits, cards) => Draft {
             edits: edits.map(|d| d.edits).unwrap_or_default(),
             cards,
-        }),
-    }
+            uploads: Vec::new(),
+        },
+    };
+    draft.uploads = uploads_among(draft.picture_srcs());
+    Some(draft)
 }
 
 /// A draft put back onto the block as it loaded.
@@ -81,6 +103,13 @@ pub struct Restored {
 /// cards are still the ones it was made for (`loaded`); otherwise only the edits of the
 /// block's own fields do.
 pub fn restore_shaped(form: &BlockForm, loaded: &CardStructure, draft: &Draft) -> Restored {
+    // Only ids of addresses the draft holds; anything else stored there is ignored.
+    let srcs: Vec<&str> = draft.picture_srcs().collect();
+    for (src, id) in &draft.uploads {
+        if srcs.contains(&src.as_str()) {
+            remember_upload(src, *id);
+        }
+    }
     let cards = draft
         .cards
         .as_ref()
@@ -211,6 +240,7 @@ mod tests {
                 },
             ],
             cards: None,
+            uploads: Vec::new(),
         };
         let (restored, applied) = restore(&form, &draft);
         assert_eq!(applied, 0);
@@ -276,6 +306,7 @@ mod tests {
                 })
                 .collect(),
             cards: None,
+            uploads: Vec::new(),
         };
         let text = to_text(&draft);
         assert!(
@@ -287,5 +318,48 @@ mod tests {
             storage_key("acme.bitrix24.com", 3, 7),
             "lbe-draft:acme.bitrix24.com:3:7"
         );
+    }
+
+    #[test]
+    fn a_draft_keeps_the_ids_of_its_uploaded_pictures() {
+        use crate::core::cards::CardStructure;
+        use crate::core::model::tests::{form_of, F44};
+        use crate::core::upload::{remember_upload, uploaded_id};
+        let (manifest, extracted, form) = form_of(F44);
+        let cards = CardStructure::new(&manifest, &extracted.card_counts);
+        let img = form
+            .fields
+            .iter()
+            .position(|f| matches!(f.original, FieldValue::Img { .. }))
+            .expect("an image field");
+        let src = "https://portal.example/upload/landing/draft-test.jpg";
+        remember_upload(src, 7001);
+        remember_upload("https://portal.example/upload/landing/other.jpg", 7002);
+        let mut values = form.initial_values();
+        values[img] = FieldValue::Img {
+            src: src.into(),
+            alt: "New".into(),
+            src2x: String::new(),
+        };
+        let draft = capture_shaped(&form, &cards, &values).expect("a draft");
+        assert_eq!(
+            draft.uploads,
+            [(src.to_owned(), 7001)],
+            "only the draft's own"
+        );
+        let text = to_text(&draft);
+        let back = parse(&text).expect("parses");
+        assert_eq!(back.uploads, draft.uploads);
+        // A stored id for an address the draft does not hold is not taken.
+        let mut forged = back.clone();
+        forged
+            .uploads
+            .push(("https://evil.example/x.jpg".into(), 9));
+        let restored = restore_shaped(&form, &cards, &forged);
+        assert_eq!(restored.values[img], values[img]);
+        assert_eq!(uploaded_id(src), Some(7001));
+        assert_eq!(uploaded_id("https://evil.example/x.jpg"), None);
+        // Drafts written before uploads existed still read.
+        assert!(parse(r#"{"edits":[]}"#).is_some_and(|d| d.uploads.is_empty()));
     }
 }

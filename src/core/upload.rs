@@ -16,7 +16,7 @@ mod text;
 pub use call::{
     absolute_src, encode_base64, validate_answer, UploadAnswer, UploadParams, Uploaded,
 };
-pub use ids::{remember_upload, uploaded_id};
+pub use ids::{remember_upload, uploaded_id, uploads_among};
 pub use jpeg::exif_orientation;
 pub use text::{max_file_mib, upload_error_text, Stage};
 

@@ -4,8 +4,8 @@
 //! the block's. The id belongs to one address: it is sent only while the field shows exactly
 //! the `src` the upload answered, so typing another address by hand drops it, and an upload
 //! that was cancelled or overtaken is never recorded. Kept per thread (the wasm has one) for
-//! the page's life; a draft restored after a reload keeps its addresses but not the ids,
-//! which the portal takes as a picture saved by URL.
+//! the page's life; a draft carries the ids of the addresses it keeps
+//! ([`crate::core::draft::Draft::uploads`]), so a reload does not lose them.
 
 use std::cell::RefCell;
 
@@ -40,6 +40,13 @@ pub fn uploaded_id(src: &str) -> Option<u64> {
             .find(|(s, _)| s == src)
             .map(|(_, id)| *id)
     })
+}
+
+/// The ids of this session's uploads to any of `srcs`, as (src, id).
+pub fn uploads_among<'a>(srcs: impl IntoIterator<Item = &'a str>) -> Vec<(String, u64)> {
+    srcs.into_iter()
+        .filter_map(|src| uploaded_id(src).map(|id| (src.trim().to_owned(), id)))
+        .collect()
 }
 
 #[cfg(test)]
