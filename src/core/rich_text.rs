@@ -166,7 +166,50 @@ pub fn canonical(html: &str) -> String {
             Piece::Text(text) => Piece::Text(collapse(&text)),
         });
     }
-    write(&out).trim().to_owned()
+    write(&at_block_edges(out)).trim().to_owned()
+}
+
+/// Elements whose start and end break the line: blanks next to them show nothing (the
+/// indentation of stored HTML, the newline a browser writes between paragraphs).
+const BREAKING: &[&str] = &[
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "br",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+];
+
+fn at_block_edges(pieces: Vec<Piece>) -> Vec<Piece> {
+    let breaks = |piece: Option<&Piece>| match piece {
+        Some(Piece::Start { name, .. } | Piece::End(name)) => BREAKING.contains(&name.as_str()),
+        _ => false,
+    };
+    let mut out = Vec::with_capacity(pieces.len());
+    for (i, piece) in pieces.iter().enumerate() {
+        let Piece::Text(text) = piece else {
+            out.push(piece.clone());
+            continue;
+        };
+        let mut text = text.as_str();
+        if i == 0 || breaks(pieces.get(i.wrapping_sub(1))) {
+            text = text.trim_start();
+        }
+        if breaks(pieces.get(i + 1)) {
+            text = text.trim_end();
+        }
+        if !text.is_empty() {
+            out.push(Piece::Text(text.to_owned()));
+        }
+    }
+    out
 }
 
 fn alias(name: &str) -> &str {

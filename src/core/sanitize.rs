@@ -421,3 +421,7 @@ pub(crate) mod regular;
 
 #[cfg(test)]
 mod tests;
+
+// The parser-backed property tests need native-only dev-dependencies.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod parsed;

@@ -94,6 +94,11 @@ fn a_browser_rewriting_the_same_content_is_no_change() {
         ("<p>one</p>\n<p>two</p>", "<p>one</p> <p>two</p>"),
         ("x<br/>y", "x<br>y"),
         ("x <b class=\"\">y</b>", "x <b>y</b>"),
+        (
+            "\n\t\t<p>\n\t\t\tDonec erat urna\n\t\t</p>\n\t",
+            "<p>Donec erat urna</p>",
+        ),
+        ("one<br>\n two", "one<br>two"),
     ];
     for (original, browser) in same {
         assert_eq!(
@@ -117,6 +122,7 @@ fn a_real_edit_is_a_change_and_is_saved_sanitized() {
             r#"Only <b>From</b> <span style="color: #ee4136;">$150.00</span>"#,
         ),
         ("a b", "ab"),
+        ("<b>a</b> <i>b</i>", "<b>a</b><i>b</i>"),
         ("<b>a</b>", "<i>a</i>"),
         ("<p>one</p>", "<p>one</p><p>two</p>"),
         ("x", "<a href=\"/x\">x</a>"),

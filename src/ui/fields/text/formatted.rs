@@ -72,9 +72,14 @@ pub fn FormattedText(id: String, state: FieldState, original: String) -> impl In
     };
     follow_selection(refresh);
 
-    // Back to the editor's selection, for a command to act on.
+    // Back to the editor's selection, for a command to act on: the one in it now, else the
+    // last one (the focus went to a button or the link form).
     let restore = move || {
         let element = editor.get_untracked()?;
+        if let Some(range) = range_in(&element) {
+            kept.set_value(Some(range));
+            return Some(element);
+        }
         let _ = element.focus();
         if let Some(range) = kept.get_value() {
             select(&range);
