@@ -243,9 +243,17 @@ async fn shortcuts_and_buttons_format_and_the_pressed_state_follows_the_selectio
     app.click(&button(&app, ".price", "bold"));
 
     let data = save(&app, &transport).await;
-    assert_eq!(
-        data,
-        json!({".price@0": r#"<b><i><u>Only</u></i></b> <b>From</b> <span style="color: #ee4136;">$150.00</span>"#})
+    let saved = data[".price@0"].as_str().unwrap_or_default();
+    assert_eq!(data.as_object().map(|d| d.len()), Some(1));
+    // "Only" in all three (the browser picks the nesting), the rest as it was.
+    let only = saved.split(' ').next().unwrap_or_default();
+    for tag in ["b", "i", "u"] {
+        assert!(only.contains(&format!("<{tag}>")), "{tag} in {saved}");
+    }
+    assert!(only.contains("Only"), "{saved}");
+    assert!(
+        saved.ends_with(r#" <b>From</b> <span style="color: #ee4136;">$150.00</span>"#),
+        "{saved}"
     );
 }
 
@@ -381,7 +389,11 @@ async fn enter_makes_paragraphs_where_the_node_has_them_and_line_breaks_elsewher
     assert!(select_word(&body, "Second", true));
     assert!(press(&body, "Enter", false, true));
     let now = html(&app, ".body");
-    assert!(now.contains("<p>Second<br> one.</p>"), "{now}");
+    // A blank that starts a line is kept visible as a non-breaking space.
+    assert!(
+        now.contains("<p>Second<br>&nbsp;one.</p>") || now.contains("<p>Second<br> one.</p>"),
+        "{now}"
+    );
     assert!(!now.contains("<div"), "{now}");
 
     let price = editor(&app, ".price");
@@ -396,7 +408,12 @@ async fn enter_makes_paragraphs_where_the_node_has_them_and_line_breaks_elsewher
 
     let data = save(&app, &transport).await;
     let price = data[".price@0"].as_str().unwrap_or_default();
-    assert!(price.starts_with("Only<br> From<br>"), "{price}");
+    assert!(
+        price
+            .replace("&nbsp;", " ")
+            .starts_with("Only<br> From<br>"),
+        "{price}"
+    );
     let body = data[".body@0"].as_str().unwrap_or_default();
     assert_eq!(body.matches("<p>").count(), 3, "{body}");
 }
@@ -502,7 +519,19 @@ async fn the_expert_toggle_shows_the_html_and_is_remembered() {
         a.one("[data-key='.price@0'] textarea").is_some()
     })
     .await;
-    assert_eq!(app.value("[data-key='.price@0'] textarea"), PRICE);
+    web_sys::console::log_1(
+        &format!(
+            "expert: {:?} changed {}",
+            app.one("[data-key='.price@0'] textarea")
+                .map(|t| t.outer_html()),
+            app.all(".field-changed").len()
+        )
+        .into(),
+    );
+    app.wait_for("the HTML in it", |a| {
+        a.value("[data-key='.price@0'] textarea") == PRICE
+    })
+    .await;
     assert!(app.one("[data-key='.price@0'] .formatted").is_none());
     app.type_into("[data-key='.price@0'] textarea", "Only <b>now</b>");
     app.wait_for("the change", |a| a.all(".field-changed").len() == 1)

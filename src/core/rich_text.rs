@@ -126,11 +126,76 @@ pub fn link_href(input: &str) -> Result<String, LinkInputError> {
 /// browser writing identical content its own way is no change.
 pub fn edited_value(original: &str, edited: &str) -> String {
     let clean = sanitize_text_keeping_styles(edited, original, TOOLBAR_STYLES);
+    let clean = write(&close_paragraphs(pieces(&clean)));
     if canonical(&clean) == canonical(original) {
         original.to_owned()
     } else {
         clean
     }
+}
+
+/// Blocks a `<p>` cannot hold: a parser closes the paragraph before them.
+const NOT_IN_P: &[&str] = &[
+    "p",
+    "div",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+];
+
+/// A browser's editing nests lists in paragraphs (`<p><ul>…</ul></p>`), which the portal's
+/// parser would read as empty paragraphs around the list: the paragraph is closed before
+/// such a block as a parser does, its stray end tag dropped, and empty paragraphs go.
+fn close_paragraphs(pieces: Vec<Piece>) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::with_capacity(pieces.len());
+    let mut open: Vec<String> = Vec::new();
+    for piece in pieces {
+        match &piece {
+            Piece::Start { name, .. } if name == "br" => {}
+            Piece::Start { name, .. } => {
+                if NOT_IN_P.contains(&name.as_str()) {
+                    if let Some(at) = open.iter().rposition(|n| n == "p") {
+                        for closed in open.drain(at..).rev() {
+                            out.push(Piece::End(closed));
+                        }
+                    }
+                }
+                open.push(name.clone());
+            }
+            Piece::End(name) => match open.iter().rposition(|n| n == name) {
+                Some(at) => {
+                    for closed in open.drain(at + 1..).rev() {
+                        out.push(Piece::End(closed));
+                    }
+                    open.pop();
+                }
+                None => continue,
+            },
+            Piece::Text(_) => {}
+        }
+        out.push(piece);
+    }
+    for closed in open.into_iter().rev() {
+        out.push(Piece::End(closed));
+    }
+    // `<p></p>` left by the closing.
+    let mut kept: Vec<Piece> = Vec::with_capacity(out.len());
+    for piece in out {
+        let empty_p = matches!(&piece, Piece::End(n) if n == "p")
+            && matches!(kept.last(), Some(Piece::Start { name, .. }) if name == "p");
+        if empty_p {
+            kept.pop();
+        } else {
+            kept.push(piece);
+        }
+    }
+    kept
 }
 
 /// A form of formatted text in which two writings of the same content are equal: the

@@ -196,3 +196,20 @@ fn the_shortcuts_are_ctrl_or_cmd_with_b_i_u_k() {
         .filter(|f| !f.toggles())
         .eq([&Format::Clear]));
 }
+
+#[test]
+fn a_list_the_browser_nested_in_a_paragraph_is_saved_after_it() {
+    let body = "<p>First.</p><p>Second.</p>";
+    assert_eq!(
+        edited_value(body, "<p>First.</p><p><ol><li>Second.</li></ol></p>"),
+        "<p>First.</p><ol><li>Second.</li></ol>"
+    );
+    assert_eq!(
+        edited_value(body, "<p>First.<ul><li>x</li></ul>rest</p>"),
+        "<p>First.</p><ul><li>x</li></ul>rest"
+    );
+    assert_eq!(
+        edited_value(body, "<p><b>a<ul><li>x</li></ul></b></p>"),
+        "<p><b>a</b></p><ul><li>x</li></ul>"
+    );
+}

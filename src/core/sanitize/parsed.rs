@@ -320,7 +320,9 @@ fn attr_ok(policy: Policy, tag: &str, name: &str, value: &str) -> Result<(), Str
             return Err(format!("unsafe style {value:?}"));
         }
     }
-    if name == "target"
+    // The preview frame opens nothing, so only formatted text limits where links open.
+    if policy == Policy::Text
+        && name == "target"
         && !value.eq_ignore_ascii_case("_blank")
         && !value.eq_ignore_ascii_case("_self")
     {

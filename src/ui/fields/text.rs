@@ -77,9 +77,21 @@ fn Source(id: String, state: FieldState, markup: bool) -> impl IntoView {
     let hint_id = format!("{id}-hint");
     let text = Memo::new(move |_| value.with(text_of));
     let shown: Signal<String> = text.into();
+    // Shown again once mounted: a textarea put in place later (the expert toggle) takes its
+    // content as its value, which would otherwise empty it.
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move || {
+        let text = text.get();
+        if let Some(area) = area.get() {
+            if area.value() != text {
+                area.set_value(&text);
+            }
+        }
+    });
     view! {
         <textarea
             id=id
+            node_ref=area
             aria-describedby=hint_id.clone()
             class="input textarea"
             class:textarea-html=markup

@@ -34,7 +34,8 @@ pub fn range_in(root: &Element) -> Option<Range> {
     }
     let range = selection.get_range_at(0).ok()?;
     let inside = range.common_ancestor_container().ok()?;
-    root.contains(Some(&inside)).then_some(range)
+    // A copy: the selection's own range changes as the selection moves.
+    root.contains(Some(&inside)).then(|| range.clone_range())
 }
 
 pub fn select(range: &Range) {
