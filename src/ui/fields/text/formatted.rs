@@ -80,9 +80,12 @@ pub fn FormattedText(id: String, state: FieldState, original: String) -> impl In
             kept.set_value(Some(range));
             return Some(element);
         }
+        // Taken first: focusing puts the caret at the start, and the focus handler keeps it.
+        let last = kept.get_value();
         let _ = element.focus();
-        if let Some(range) = kept.get_value() {
+        if let Some(range) = last {
             select(&range);
+            kept.set_value(Some(range));
         }
         Some(element)
     };

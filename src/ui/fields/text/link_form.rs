@@ -37,8 +37,11 @@ pub fn LinkForm(
         Ok(href) => on_apply.run(href),
         Err(refused) => error.set(Some(error_text(refused))),
     };
+    // Once mounted: the current address in it (a property set before that is lost, as for
+    // the expert textarea), and the focus.
     Effect::new(move || {
         if let Some(input) = input.get() {
+            input.set_value(&typed.get_untracked());
             let _ = input.focus();
         }
     });
