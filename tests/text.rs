@@ -553,3 +553,48 @@ async fn the_expert_toggle_shows_the_html_and_is_remembered() {
     let (app, _) = open_with(PRICE, true).await;
     assert!(app.one("[data-key='.price@0'] .formatted").is_some());
 }
+
+#[wasm_bindgen_test]
+async fn discard_puts_the_formatted_text_back() {
+    let (app, _) = open().await;
+    let price = editor(&app, ".price");
+    rewrite(&price, "Only <b>now</b>");
+    app.wait_for("the change", |a| a.all(".field-changed").len() == 1)
+        .await;
+    app.click("#discard");
+    app.wait_for("no change", |a| a.all(".field-changed").is_empty())
+        .await;
+    app.wait_for("the loaded text", |a| html(a, ".price") == PRICE)
+        .await;
+}
+
+#[wasm_bindgen_test]
+async fn discard_after_a_plain_edit() {
+    let (app, _) = open().await;
+    app.type_into("[data-key='.title@0'] textarea", "New title");
+    app.wait_for("the change", |a| a.all(".field-changed").len() == 1)
+        .await;
+    app.click("#discard");
+    app.wait_for("no change", |a| a.all(".field-changed").is_empty())
+        .await;
+}
+
+#[wasm_bindgen_test]
+async fn discard_after_an_expert_edit() {
+    let (app, _) = open().await;
+    app.click("[data-key='.price@0'] .expert-toggle");
+    app.wait_for("the HTML", |a| {
+        a.value("[data-key='.price@0'] textarea") == PRICE
+    })
+    .await;
+    app.type_into("[data-key='.price@0'] textarea", "Only <b>now</b>");
+    app.wait_for("the change", |a| a.all(".field-changed").len() == 1)
+        .await;
+    app.click("#discard");
+    app.wait_for("no change", |a| a.all(".field-changed").is_empty())
+        .await;
+    app.wait_for("the loaded HTML", |a| {
+        a.value("[data-key='.price@0'] textarea") == PRICE
+    })
+    .await;
+}
