@@ -188,10 +188,10 @@ async fn loads_a_fixture_edits_and_saves_the_exact_payload_then_refreshes_the_bl
             "label for {id}"
         );
     }
-    // The text keeps its inline markup.
+    // The text keeps its inline markup, shown formatted.
     assert!(app
-        .value("[data-key='.landing-block-node-text@0'] textarea")
-        .contains("<p>"));
+        .one("[data-key='.landing-block-node-text@0'] .formatted")
+        .is_some_and(|e| e.inner_html().contains("<p>")));
 
     assert!(app.disabled("#save"), "nothing changed yet");
     app.type_into(
@@ -732,6 +732,10 @@ async fn health_findings_follow_the_edits_and_lead_to_their_fields() {
     assert!(count >= 2, "{count} findings");
     assert!(app.text("#health-badge").contains(&count.to_string()));
 
+    // The paragraph typed as HTML (the expert toggle).
+    app.click(&format!("{text} .expert-toggle"));
+    app.wait_for("the HTML", |a| a.one(&format!("{text} textarea")).is_some())
+        .await;
     app.type_into(
         &format!("{text} textarea"),
         "<p>Our team answers within a day.</p>",

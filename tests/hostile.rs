@@ -1037,6 +1037,11 @@ async fn hostile_block_content_names_and_code_render_only_as_text_and_script_url
     }
 
     // A portal error with markup in code and description is shown as text.
+    app.click("[data-key='.t@0'] .expert-toggle");
+    app.wait_for("the HTML", |a| {
+        a.one("[data-key='.t@0'] textarea").is_some()
+    })
+    .await;
     app.type_into("[data-key='.t@0'] textarea", "<b>bold</b> edit");
     app.wait_for("save enabled", |a| !a.disabled("#save")).await;
     app.click("#save");

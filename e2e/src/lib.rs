@@ -1316,6 +1316,20 @@ impl Session {
         Ok(self.client()?.execute(script, vec![]).await?)
     }
 
+    /// Formatted text fields show their HTML from the start (the expert toggle on, as a user
+    /// can leave it), for tests that type markup into text nodes: set in every frame's
+    /// storage before its scripts run.
+    pub async fn text_as_html(&self) -> Result<()> {
+        let source = "try { localStorage.setItem('lbe-text-expert', 'on'); } catch (e) {}";
+        self.browser
+            .cdp(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": source }),
+            )
+            .await
+            .map(|_| ())
+    }
+
     /// The outer HTML of block `id` on the editor page (editor page context).
     pub async fn page_block_html(&self, id: u64) -> Result<String> {
         let e = self

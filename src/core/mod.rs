@@ -15,6 +15,7 @@ pub mod model;
 pub mod preview;
 pub mod protocol;
 pub mod rest;
+pub mod rich_text;
 pub mod sanitize;
 pub mod upload;
 

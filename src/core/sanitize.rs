@@ -377,5 +377,51 @@ pub fn escape_attr(text: &str) -> String {
     out
 }
 
+/// [`sanitize`] with [`Policy::Text`], where a `style` stays only when that element kind had
+/// that style in `original` (the node as loaded) or it is one of `extra` (what the toolbar
+/// writes): a browser's editing invents styles (`font-size` spans when lines merge), and a
+/// paste brings its own; neither is the block's.
+pub fn sanitize_text_keeping_styles(html: &str, original: &str, extra: &[&str]) -> String {
+    use regular::Piece;
+    let style_of = |name: &str, attrs: &[(String, String)]| {
+        attrs
+            .iter()
+            .find(|(a, _)| a == "style")
+            .map(|(_, v)| (name.to_owned(), style_key(v)))
+    };
+    let known: Vec<(String, String)> = regular::pieces(&sanitize(original, Policy::Text))
+        .into_iter()
+        .filter_map(|piece| match piece {
+            Piece::Start { name, attrs } => style_of(&name, &attrs),
+            _ => None,
+        })
+        .collect();
+    let mut pieces = regular::pieces(&sanitize(html, Policy::Text));
+    for piece in &mut pieces {
+        if let Piece::Start { name, attrs } = piece {
+            attrs.retain(|(attr, value)| {
+                attr != "style"
+                    || extra.iter().any(|e| style_key(e) == style_key(value))
+                    || known
+                        .iter()
+                        .any(|(n, v)| n == name && *v == style_key(value))
+            });
+        }
+    }
+    regular::write(&pieces)
+}
+
+/// A style as compared, not as written: `color:#EE4136` is `color: #ee4136;`.
+fn style_key(style: &str) -> String {
+    let flat: String = style.chars().filter(|c| !c.is_whitespace()).collect();
+    flat.trim_end_matches(';').to_ascii_lowercase()
+}
+
+pub(crate) mod regular;
+
 #[cfg(test)]
 mod tests;
+
+// The parser-backed property tests need native-only dev-dependencies.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod parsed;

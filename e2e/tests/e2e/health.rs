@@ -22,6 +22,8 @@ async fn findings(s: &Session) -> Result<usize> {
 
 async fn body(s: &Session) -> Result<()> {
     let block = fixture("31.1.two_cols_text_img")?;
+    // The fix is typed as HTML: the expert toggle on.
+    s.text_as_html().await?;
     s.open_editor("").await?;
     s.open_app(block.id).await?;
     let listed = s.text_of(".health").await?;

@@ -8,6 +8,7 @@ mod deploy;
 mod faults;
 mod fixtures;
 mod flow;
+mod format;
 mod health;
 mod install;
 mod lang;

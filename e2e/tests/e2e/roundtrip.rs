@@ -100,6 +100,8 @@ async fn every_field_of_every_fixture_round_trips_through_the_emulator() -> Resu
 }
 
 async fn body(s: &Session) -> Result<()> {
+    // Text nodes are typed as HTML: the expert toggle on.
+    s.text_as_html().await?;
     s.open_editor("").await?;
     let mut n = 0;
     let mut checked = 0;

@@ -71,7 +71,13 @@ pub fn FieldEditor(index: usize, field: Field, state: FieldState) -> impl IntoVi
     };
     let single = single_control(&field.kind);
     let body = match field.kind {
-        NodeKind::Text => EitherOf6::A(view! { <TextField id=id.clone() state/> }),
+        NodeKind::Text => {
+            let original = match &field.original {
+                FieldValue::Text(text) => text.clone(),
+                _ => String::new(),
+            };
+            EitherOf6::A(view! { <TextField id=id.clone() state original/> })
+        }
         NodeKind::Link => EitherOf6::B(view! { <LinkField id=id.clone() state/> }),
         NodeKind::Img => {
             let background = field.preserved.background;
