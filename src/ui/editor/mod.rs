@@ -152,14 +152,18 @@ impl EditorState {
             .values
             .with_value(|values| values.get(index).copied())?;
         let form = self.form;
+        // `try_`: an effect that runs once more while the editor is being replaced (a
+        // reload after a save) finds these disposed, which is no reason to panic.
         let changed = Signal::derive(move || {
-            form.with(|form| {
-                value.with(|value| {
+            form.try_with(|form| {
+                value.try_with(|value| {
                     form.fields
                         .get(index)
                         .is_none_or(|field| field.original != *value)
                 })
             })
+            .flatten()
+            .unwrap_or(false)
         });
         let natural_size = self
             .natural_sizes
