@@ -1,6 +1,6 @@
 //! Closing the app: it asks first when there are unsaved changes, and closes at once otherwise.
 
-use e2e::{ensure, field_css, fixture, frame_commands, EmuOptions, Result, Session};
+use e2e::{ensure, field_css, fixture, frame_commands, wait_state, EmuOptions, Result, Session};
 
 #[tokio::test]
 async fn close_asks_only_with_unsaved_changes() -> Result<()> {
@@ -50,12 +50,15 @@ async fn body(s: &Session) -> Result<()> {
     s.click("#close").await?;
     s.click("#confirm-close").await?;
     s.wait_slider_closed().await?;
-    let state = s.emu.state().await?;
-    ensure!(
-        frame_commands(&state, "closeApplication").len() == 1,
-        "want exactly one closeApplication, frame_log has {}",
-        frame_commands(&state, "closeApplication").len()
-    );
+    wait_state(
+        &s.emu,
+        "one closeApplication",
+        |state| match frame_commands(state, "closeApplication").len() {
+            1 => Ok(()),
+            n => Err(format!("frame_log has {n} closeApplication, want 1")),
+        },
+    )
+    .await?;
     ensure!(
         !s.emu.block_content(block.id).await?.contains(typed),
         "closing without saving stored the text anyway"
@@ -70,10 +73,16 @@ async fn body(s: &Session) -> Result<()> {
     );
     s.click("#close").await?;
     s.wait_slider_closed().await?;
-    let state = s.emu.state().await?;
-    ensure!(
-        frame_commands(&state, "closeApplication").len() == 2,
-        "the second close sent no closeApplication"
-    );
+    // The editor page logs the command on its own request, which may come after the slider
+    // is gone: wait for it rather than read the state once.
+    wait_state(
+        &s.emu,
+        "the second closeApplication",
+        |state| match frame_commands(state, "closeApplication").len() {
+            2 => Ok(()),
+            n => Err(format!("frame_log has {n} closeApplication, want 2")),
+        },
+    )
+    .await?;
     Ok(())
 }
