@@ -118,12 +118,7 @@ fn page_row(id: u64, title: &str, code: &str) -> Value {
 }
 
 fn lists_answer(pages: Vec<Value>, blocks: Vec<Value>) -> Result<HttpResponse, TransportError> {
-    let batch = json!({"result": {"result": {
-            "page": [{"ID": "1", "SITE_ID": "1", "DOMAIN_ID": "1"}],
-            "pages": pages, "blocks": blocks},
-        "result_error": [], "result_total": [], "result_next": [], "result_time": []},
-        "time": {"start": 1}});
-    ok(batch.to_string())
+    link_lists_answer(pages, blocks)
 }
 
 fn site_answer() -> Result<HttpResponse, TransportError> {

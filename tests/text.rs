@@ -135,9 +135,15 @@ async fn save(app: &Mounted, transport: &StubTransport) -> Value {
     app.wait_for("the saved state", |a| a.text(".status").contains("Saved."))
         .await;
     let requests = transport.requests();
-    assert_eq!(requests.len(), 2, "one batch and one updatenodes");
-    assert!(requests[1].0.ends_with("landing.block.updatenodes.json"));
-    requests[1].1["data"].clone()
+    let writes: Vec<&(String, Value)> = requests
+        .iter()
+        .filter(|(url, _)| url.ends_with("landing.block.updatenodes.json"))
+        .collect();
+    assert_eq!(writes.len(), 1, "one updatenodes");
+    assert!(requests
+        .last()
+        .is_some_and(|(url, _)| url.ends_with("landing.block.updatenodes.json")));
+    writes[0].1["data"].clone()
 }
 
 // ---------------------------------------------------------------- tests
@@ -323,6 +329,53 @@ async fn links_are_added_edited_and_removed_and_script_addresses_refused() {
     app.wait_for("the link gone", |a| !html(a, ".body").contains("<a"))
         .await;
     assert!(html(&app, ".body").contains("First paragraph."));
+}
+
+/// The link form offers the site's pages and blocks as link fields do.
+#[wasm_bindgen_test]
+async fn the_link_form_picks_a_page_of_the_site() {
+    install_bx24_double(&init_data("formatted", "LANDING_BLOCK_*").to_string(), true);
+    let page = serde_json::json!({"ID": "2", "TITLE": "Prices", "CODE": "prices", "SITE_ID": "1",
+                                  "ACTIVE": "Y", "DOMAIN_ID": "1"});
+    let transport = StubTransport::new(vec![
+        block_answer(&manifest(), &block(PRICE), "X", &[]),
+        link_lists_answer(vec![page], Vec::new()),
+        ok(r#"{"result":true}"#),
+    ]);
+    let app = mount(platform_with_bx24(transport.clone()));
+    app.wait_for("the fields", |a| a.all(".field").len() == 3)
+        .await;
+    let body = editor(&app, ".body");
+    body.unchecked_ref::<web_sys::HtmlElement>().focus().ok();
+    assert!(select_word(&body, "First", false));
+    assert!(press(&body, "k", true, false));
+    let form = "[data-key='.body@0'] .link-form";
+    app.wait_for("the link form", |a| {
+        a.one(&format!("{form} input")).is_some()
+    })
+    .await;
+    app.click(&format!("{form} .link-choose"));
+    let row = format!("{form} .pick[data-href='#landing2']");
+    app.wait_for("the site's pages", |a| a.one(&row).is_some())
+        .await;
+    app.click(&row);
+    app.wait_for("the address picked", |a| {
+        a.value(&format!("{form} input")) == "#landing2"
+    })
+    .await;
+    app.click(&format!("{form} .link-apply"));
+    app.wait_for("the link", |a| {
+        html(a, ".body").contains("href=\"#landing2\"")
+    })
+    .await;
+    let data = save(&app, &transport).await;
+    assert!(
+        data[".body@0"]
+            .as_str()
+            .unwrap_or_default()
+            .contains(r##"<a href="#landing2">First</a>"##),
+        "{data}"
+    );
 }
 
 #[wasm_bindgen_test]

@@ -90,3 +90,16 @@ pub fn platform_with_bx24(transport: Rc<StubTransport>) -> Platform {
         clock: Rc::new(BrowserClock),
     }
 }
+
+/// The link picker's one batch: this page's site, `pages` of it and the page's `blocks`.
+pub fn link_lists_answer(
+    pages: Vec<Value>,
+    blocks: Vec<Value>,
+) -> Result<HttpResponse, TransportError> {
+    let batch = json!({"result": {"result": {
+            "page": [{"ID": "1", "SITE_ID": "1", "DOMAIN_ID": "1"}],
+            "pages": pages, "blocks": blocks},
+        "result_error": [], "result_total": [], "result_next": [], "result_time": []},
+        "time": {"start": 1}});
+    ok(batch.to_string())
+}

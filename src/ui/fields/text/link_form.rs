@@ -3,10 +3,19 @@
 
 use leptos::prelude::*;
 
+use super::super::link_picker::LinkPicker;
 use crate::core::i18n::{tr, Msg};
 use crate::core::link_target::LinkInputError;
+use crate::core::model::FieldValue;
 use crate::core::rich_text::link_href;
 use crate::ui::use_lang;
+
+/// The picker writes the address it picked here; the form then shows it for Apply.
+fn set_picked(value: &mut FieldValue, href: String) {
+    if let FieldValue::Link { href: old, .. } = value {
+        *old = href;
+    }
+}
 
 fn error_text(error: LinkInputError) -> Msg {
     match error {
@@ -33,10 +42,31 @@ pub fn LinkForm(
     let error = RwSignal::new(None::<Msg>);
     let input = NodeRef::<leptos::html::Input>::new();
     let error_id = format!("{id}-error");
+    let pick_id = format!("{id}-pick");
     let apply = move || match link_href(&typed.get_untracked()) {
         Ok(href) => on_apply.run(href),
         Err(refused) => error.set(Some(error_text(refused))),
     };
+    // The same picker as link fields: a page or a block of the site, or a typed address.
+    let picked = RwSignal::new(FieldValue::Link {
+        text: String::new(),
+        href: initial.clone(),
+        new_tab: false,
+    });
+    Effect::new(move |before: Option<String>| {
+        let href = picked.with(|v| match v {
+            FieldValue::Link { href, .. } => href.clone(),
+            _ => String::new(),
+        });
+        if before.is_some_and(|b| b != href) {
+            typed.set(href.clone());
+            error.set(None);
+            if let Some(input) = input.get_untracked() {
+                input.set_value(&href);
+            }
+        }
+        href
+    });
     // Once mounted: the current address in it (a property set before that is lost, as for
     // the expert textarea), and the focus.
     Effect::new(move || {
@@ -71,6 +101,7 @@ pub fn LinkForm(
                     _ => {}
                 }
             />
+            <LinkPicker id=pick_id value=picked read_only=false write=set_picked/>
             <button type="button" class="btn btn-light link-apply" on:click=move |_| apply()>
                 {tr(lang, Msg::TextLinkApply)}
             </button>
