@@ -4,6 +4,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use landing_block_editor::browser::sleep;
+use landing_block_editor::client::{HttpResponse, TransportError};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -89,11 +90,19 @@ fn block(price: &str) -> String {
 
 /// The block opened with `price` as the price node; one save is answered.
 async fn open_with(price: &str, keep_storage: bool) -> (Mounted, std::rc::Rc<StubTransport>) {
+    open_answering(price, keep_storage, Vec::new()).await
+}
+
+/// [`open_with`], with `before_save` answered first (the link picker's lists, say).
+async fn open_answering(
+    price: &str,
+    keep_storage: bool,
+    before_save: Vec<Result<HttpResponse, TransportError>>,
+) -> (Mounted, std::rc::Rc<StubTransport>) {
     install_bx24_double(&init_data("formatted", "LANDING_BLOCK_*").to_string(), true);
-    let answers = vec![
-        block_answer(&manifest(), &block(price), "X", &[]),
-        ok(r#"{"result":true}"#),
-    ];
+    let mut answers = vec![block_answer(&manifest(), &block(price), "X", &[])];
+    answers.extend(before_save);
+    answers.push(ok(r#"{"result":true}"#));
     let transport = StubTransport::new(answers);
     let platform = platform_with_bx24(transport.clone());
     let app = if keep_storage {
@@ -334,17 +343,10 @@ async fn links_are_added_edited_and_removed_and_script_addresses_refused() {
 /// The link form offers the site's pages and blocks as link fields do.
 #[wasm_bindgen_test]
 async fn the_link_form_picks_a_page_of_the_site() {
-    install_bx24_double(&init_data("formatted", "LANDING_BLOCK_*").to_string(), true);
     let page = serde_json::json!({"ID": "2", "TITLE": "Prices", "CODE": "prices", "SITE_ID": "1",
                                   "ACTIVE": "Y", "DOMAIN_ID": "1"});
-    let transport = StubTransport::new(vec![
-        block_answer(&manifest(), &block(PRICE), "X", &[]),
-        link_lists_answer(vec![page], Vec::new()),
-        ok(r#"{"result":true}"#),
-    ]);
-    let app = mount(platform_with_bx24(transport.clone()));
-    app.wait_for("the fields", |a| a.all(".field").len() == 3)
-        .await;
+    let lists = link_lists_answer(vec![page], Vec::new());
+    let (app, transport) = open_answering(PRICE, false, vec![lists]).await;
     let body = editor(&app, ".body");
     body.unchecked_ref::<web_sys::HtmlElement>().focus().ok();
     assert!(select_word(&body, "First", false));
