@@ -112,12 +112,6 @@ impl CardStructure {
         }
     }
 
-    /// Whether this structure (say, restored from a draft) was made for this block as it is
-    /// now: the same selectors and counts, every source an existing card, no list emptied.
-    pub fn fits(&self, manifest: &Manifest, card_counts: &[usize]) -> bool {
-        self.fits_loaded(&CardStructure::new(manifest, card_counts))
-    }
-
     pub fn is_changed(&self) -> bool {
         self.lists.iter().any(CardList::is_changed)
     }

@@ -126,12 +126,6 @@ impl SavePlan {
         self.cards.is_none() && self.nodes.is_empty()
     }
 
-    /// A failed save may be sent again only without a card change: updatecards applied twice
-    /// reorders the reordered cards (and the portal may save and still answer an error).
-    pub fn retry_safe(&self) -> bool {
-        self.cards.is_none()
-    }
-
     /// The batch commands, updatecards first (send with `halt`, so no edit lands on the old
     /// order if the reorder fails). Empty when there is nothing to save.
     pub fn commands(&self, page_id: u64, block_id: u64, scope: Option<Scope>) -> Vec<BatchCommand> {

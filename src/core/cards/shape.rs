@@ -71,23 +71,27 @@ pub fn copy_field_pairs(
     of: usize,
     ordinal: usize,
 ) -> Vec<(usize, usize)> {
+    // Copies keep their source's order, so the n-th field of a selector pairs with the
+    // copy's n-th of it.
+    let sources = card_fields(form, list, of);
     let copies = card_fields(form, list, ordinal);
-    card_fields(form, list, of)
-        .into_iter()
-        .filter_map(|from| {
-            let source = &form.fields[from];
-            // Copies keep their source's order, selector by selector.
-            let nth = card_fields(form, list, of)
-                .into_iter()
-                .take_while(|&i| i != from)
-                .filter(|&i| form.fields[i].selector == source.selector)
-                .count();
+    let nth_of = |fields: &[usize], at: usize| {
+        let selector = &form.fields[fields[at]].selector;
+        fields[..at]
+            .iter()
+            .filter(|&&i| form.fields[i].selector == *selector)
+            .count()
+    };
+    (0..sources.len())
+        .filter_map(|at| {
+            let selector = &form.fields[sources[at]].selector;
+            let nth = nth_of(&sources, at);
             let to = copies
                 .iter()
                 .copied()
-                .filter(|&i| form.fields[i].selector == source.selector)
+                .filter(|&i| form.fields[i].selector == *selector)
                 .nth(nth)?;
-            Some((from, to))
+            Some((sources[at], to))
         })
         .collect()
 }

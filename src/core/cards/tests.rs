@@ -113,15 +113,18 @@ fn draft_round_trip_and_fit() {
     let back: CardStructure = serde_json::from_str(&json).unwrap();
     assert_eq!(back, s);
     let m = manifest(&[".card"]);
-    assert!(back.fits(&m, &[3]));
-    assert!(!back.fits(&m, &[4]), "the block changed since the draft");
-    assert!(!back.fits(&manifest(&[".other"]), &[3]));
+    assert!(back.fits_loaded(&CardStructure::new(&m, &[3])));
+    assert!(
+        !back.fits_loaded(&CardStructure::new(&m, &[4])),
+        "the block changed since the draft"
+    );
+    assert!(!back.fits_loaded(&CardStructure::new(&manifest(&[".other"]), &[3])));
     assert!(back.fits_loaded(&three()));
     let mut bad = back.clone();
     bad.lists[0].cards.push(e(7));
-    assert!(!bad.fits(&m, &[3]));
+    assert!(!bad.fits_loaded(&CardStructure::new(&m, &[3])));
     bad.lists[0].cards.clear();
-    assert!(!bad.fits(&m, &[3]));
+    assert!(!bad.fits_loaded(&CardStructure::new(&m, &[3])));
 }
 
 #[test]
